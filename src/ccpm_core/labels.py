@@ -1,0 +1,45 @@
+"""Matching keys for answer labels and header names typed by people.
+
+Survey exports carry the same label with other case, spacing, apostrophes or
+Unicode normal forms ("Don’t know", "don't  know", "DONT KNOW"). A matching key
+folds those differences away so that a label is recognised whatever the export
+did to it, while two labels that differ in their words stay apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["match_key", "normalise_code"]
+
+# Apostrophes and quote marks that spreadsheets and word processors substitute
+# for each other. They are dropped, so "Don’t", "Don't" and "Dont" share a key.
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ′"), None)
+_SPACES = re.compile(r"\s+")
+
+
+def match_key(text: str) -> str:
+    """Return the key under which ``text`` matches a label.
+
+    The key is the NFKC form, case-folded, without apostrophes, with runs of
+    white space (non-breaking spaces included) folded to one space and trimmed.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    return _SPACES.sub(" ", folded).strip()
+
+
+_INTEGRAL_FLOAT = re.compile(r"^([+-]?\d+)\.0+$")
+
+
+def normalise_code(text: str) -> str:
+    """Return an option code as written in a questionnaire.
+
+    Spreadsheets store the code ``4`` as the number ``4.0``; this turns such
+    text back into ``4`` and trims surrounding white space. Other text is kept.
+    """
+    stripped = text.strip()
+    integral = _INTEGRAL_FLOAT.match(stripped)
+    if integral:
+        return integral.group(1)
+    return stripped

@@ -1,0 +1,209 @@
+"""The plugin host: a typed front over pluggy that finds sources, renderers and exporters.
+
+Loading happens on first use, in this order: plugins of installed
+distributions (entry-point group ``ccpm``), then the built-in modules that the
+caller names. Built-ins are registered exactly like third-party plugins.
+
+The environment variable ``CCPM_PLUGINS`` limits which installed distributions
+are loaded: unset loads all, an empty value loads none, and a comma-separated
+list of distribution names loads only those. Built-ins are always loaded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import logging
+import os
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import pluggy
+
+from ccpm_core import hookspecs
+from ccpm_core.errors import PluginError
+from ccpm_core.plugin_api import QuestionnaireExporter, ReportRenderer, SurveySource
+
+__all__ = ["PLUGINS_ENV_VAR", "PluginHost"]
+
+logger = logging.getLogger(__name__)
+
+PLUGINS_ENV_VAR = "CCPM_PLUGINS"
+
+Component = TypeVar("Component", SurveySource, ReportRenderer, QuestionnaireExporter)
+
+
+class PluginHost:
+    """Finds the components that plugins register, by kind and by name."""
+
+    def __init__(
+        self,
+        builtin_modules: Sequence[str] = (),
+        *,
+        load_entry_points: bool = True,
+    ) -> None:
+        self._builtin_modules = tuple(builtin_modules)
+        self._load_entry_points = load_entry_points
+        self._manager: pluggy.PluginManager | None = None
+        self._registries: dict[str, dict[str, Any]] = {}
+
+    @property
+    def manager(self) -> pluggy.PluginManager:
+        """The pluggy manager, loaded on first access."""
+        if self._manager is None:
+            self._manager = self._load()
+        return self._manager
+
+    def register_plugin(self, plugin: object, name: str | None = None) -> None:
+        """Register one more plugin object or module, such as a test double.
+
+        Registries already built are dropped, so the plugin's components appear
+        on the next look-up.
+        """
+        self.manager.register(plugin, name=name)
+        self.manager.check_pending()
+        self._registries.clear()
+
+    def unregister_plugin(self, name: str) -> None:
+        """Remove a plugin registered under ``name``."""
+        self.manager.unregister(name=name)
+        self._registries.clear()
+
+    def sources(self) -> dict[str, SurveySource]:
+        """Every registered survey source, by name."""
+        return self._registry("ccpm_register_sources", SurveySource)
+
+    def renderers(self) -> dict[str, ReportRenderer]:
+        """Every registered report renderer, by name."""
+        return self._registry("ccpm_register_renderers", ReportRenderer)
+
+    def exporters(self) -> dict[str, QuestionnaireExporter]:
+        """Every registered questionnaire exporter, by name."""
+        return self._registry("ccpm_register_exporters", QuestionnaireExporter)
+
+    def source(self, name: str) -> SurveySource:
+        """Return the survey source called ``name``."""
+        return _lookup("survey source", name, self.sources())
+
+    def renderer(self, name: str) -> ReportRenderer:
+        """Return the report renderer called ``name``."""
+        return _lookup("report renderer", name, self.renderers())
+
+    def exporter(self, name: str) -> QuestionnaireExporter:
+        """Return the questionnaire exporter called ``name``."""
+        return _lookup("questionnaire export format", name, self.exporters())
+
+    def source_for_file(self, location: str) -> SurveySource | None:
+        """Return the first source that reads this file by its name, or None."""
+        for source in self.sources().values():
+            if source.can_read(location):
+                return source
+        return None
+
+    def renderer_for_file(self, path: str) -> ReportRenderer:
+        """Return the renderer that writes files ending like ``path``."""
+        for renderer in self.renderers().values():
+            if path.lower().endswith(renderer.file_suffixes):
+                return renderer
+        known = sorted(s for r in self.renderers().values() for s in r.file_suffixes)
+        msg = (
+            f"no report renderer writes {path!r}; "
+            f"use a file name ending in one of: {', '.join(known)}"
+        )
+        raise PluginError(msg)
+
+    def _load(self) -> pluggy.PluginManager:
+        manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        manager.add_hookspecs(hookspecs)
+
+        if self._load_entry_points:
+            self._load_external(manager)
+
+        for module_name in self._builtin_modules:
+            module = importlib.import_module(module_name)
+            manager.register(module, name=module_name)
+
+        manager.check_pending()
+        return manager
+
+    @staticmethod
+    def _load_external(manager: pluggy.PluginManager) -> None:
+        allowed = os.environ.get(PLUGINS_ENV_VAR)
+        if allowed is None:
+            manager.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
+            return
+
+        wanted = [name.strip() for name in allowed.split(",") if name.strip()]
+        for distribution in wanted:
+            try:
+                importlib.metadata.distribution(distribution)
+            except importlib.metadata.PackageNotFoundError:
+                msg = (
+                    f"{PLUGINS_ENV_VAR} names {distribution!r}, which is not installed; "
+                    "install it or remove it from the variable"
+                )
+                raise PluginError(msg) from None
+        if wanted:
+            manager.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
+            _keep_only_distributions(manager, wanted)
+
+    def _registry(self, hook_name: str, kind: type[Component]) -> dict[str, Component]:
+        if hook_name in self._registries:
+            return self._registries[hook_name]  # type: ignore[no-any-return]
+
+        found: dict[str, Component] = {}
+        owners: dict[str, str] = {}
+        hook_caller = getattr(self.manager.hook, hook_name)
+
+        # Each implementation is called on its own so that a duplicate name can
+        # be blamed on the two plugins that registered it.
+        for implementation in reversed(hook_caller.get_hookimpls()):
+            plugin_name = implementation.plugin_name
+
+            def register(component: Component, plugin_name: str = plugin_name) -> None:
+                _check_component(component, kind, plugin_name)
+                name = component.name
+                if name in found:
+                    msg = (
+                        f"two plugins register a {kind.__name__} named {name!r}: "
+                        f"{owners[name]!r} and {plugin_name!r}; uninstall one of them "
+                        f"or limit the plugins loaded with {PLUGINS_ENV_VAR}"
+                    )
+                    raise PluginError(msg)
+                found[name] = component
+                owners[name] = plugin_name
+
+            implementation.function(register=register)
+
+        self._registries[hook_name] = found
+        return found
+
+
+def _keep_only_distributions(manager: pluggy.PluginManager, wanted: list[str]) -> None:
+    keep = {name.lower() for name in wanted}
+    for plugin, distribution in list(manager.list_plugin_distinfo()):
+        if distribution.project_name.lower() not in keep:
+            manager.unregister(plugin)
+
+
+def _check_component(component: object, kind: type, plugin_name: str) -> None:
+    if not isinstance(component, kind):
+        msg = (
+            f"plugin {plugin_name!r} registered {component!r}, "
+            f"which is not a {kind.__name__}"
+        )
+        raise PluginError(msg)
+    name = getattr(component, "name", None)
+    if not isinstance(name, str) or not name:
+        msg = f"plugin {plugin_name!r} registered a {kind.__name__} without a name"
+        raise PluginError(msg)
+
+
+def _lookup(kind: str, name: str, registry: dict[str, Component]) -> Component:
+    try:
+        return registry[name]
+    except KeyError:
+        known = ", ".join(sorted(registry)) or "none"
+        msg = f"unknown {kind} {name!r}; available: {known}"
+        raise PluginError(msg) from None
+

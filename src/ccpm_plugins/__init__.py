@@ -1,0 +1,28 @@
+"""ccpm_plugins: the adapters around ccpm_core.
+
+Survey sources (files and backends), report renderers, questionnaire
+exporters and the ``ccpm`` command line. The built-in plugins below are
+registered exactly as a third-party plugin would be.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from ccpm_core.plugins import PluginHost
+
+__all__ = ["BUILTIN_PLUGINS", "plugin_host"]
+
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "ccpm_plugins.sources.csv_file",
+    "ccpm_plugins.renderers.markdown",
+    "ccpm_plugins.renderers.docx",
+    "ccpm_plugins.exporters.codebook_json",
+)
+"""Modules of the plugins that ship with ccpm, registered after installed ones."""
+
+
+@functools.cache
+def plugin_host() -> PluginHost:
+    """Return the process-wide plugin host with the built-in plugins and installed ones."""
+    return PluginHost(BUILTIN_PLUGINS)
