@@ -60,7 +60,7 @@ CODEBOOK_SCHEMA = "ccpm.codebook/1"
 PROFILE_INSTRUMENT = "instrument"
 PROFILE_HUB = "hub"
 PROFILE_ORGANISATION_TYPE = "organisation_type"
-PROFILE_CODES = (PROFILE_INSTRUMENT, PROFILE_HUB, PROFILE_ORGANISATION_TYPE)
+PROFILE_CODES: tuple[str, ...] = (PROFILE_INSTRUMENT, PROFILE_HUB, PROFILE_ORGANISATION_TYPE)
 """Profile questions that every questionnaire must have, named as in the canonical layout."""
 
 Labels = dict[str, str]

@@ -100,6 +100,10 @@ class Chart:
     alt_text: str
     key: str
     """Stable name, used by renderers that write a chart to its own file."""
+    legend: tuple[tuple[Status, str], ...] = ()
+    """Status label per colour, in the report's language, in the order to show them."""
+    axis_label: str = "Score (%)"
+    no_data_label: str = "no data"
 
 
 @attrs.frozen

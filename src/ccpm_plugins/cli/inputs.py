@@ -1,0 +1,119 @@
+"""Options shared by the commands that read responses, and the reading itself.
+
+``--source`` picks a survey source by name; without it, the source is chosen
+by the input file's name (``.csv`` goes to the CSV source). Every option that
+an installed source declares is offered as ``--NAME`` and handed to that
+source; options of other sources are rejected.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from ccpm_core.questionnaire import Questionnaire
+    from ccpm_core.responses import ResponseSet
+
+__all__ = ["load_questionnaire_option", "read_responses", "response_input_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def response_input_options(function: F) -> F:
+    """Add the input argument and the source, questionnaire and source-specific options."""
+    decorators = [
+        click.argument("input_path", metavar="INPUT", required=False),
+        click.option(
+            "--source",
+            "source_name",
+            metavar="NAME",
+            help="Survey source to read from (default: chosen by the INPUT file name).",
+        ),
+        click.option(
+            "--questionnaire",
+            "questionnaire_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Questionnaire file (YAML or JSON) to use instead of the standard one.",
+        ),
+        *(_source_option(name, help_text) for name, help_text in _declared_source_options()),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def _source_option(name: str, help_text: str) -> Callable[[F], F]:
+    flag = "--" + name.replace("_", "-")
+    return click.option(flag, f"source_opt_{name}", metavar="VALUE", help=help_text)
+
+
+@functools.cache
+def _declared_source_options() -> tuple[tuple[str, str], ...]:
+    from ccpm_plugins import plugin_host
+
+    seen: dict[str, str] = {}
+    for source in plugin_host().sources().values():
+        for option in source.options:
+            seen.setdefault(option.name, f"{option.help} [{source.name}]")
+    return tuple(sorted(seen.items()))
+
+
+def load_questionnaire_option(path: Path | None) -> Questionnaire:
+    """Return the questionnaire at ``path``, or the standard one."""
+    from ccpm_core.questionnaire import load_questionnaire, standard_questionnaire
+
+    return standard_questionnaire() if path is None else load_questionnaire(path)
+
+
+def read_responses(
+    input_path: str | None,
+    source_name: str | None,
+    questionnaire: Questionnaire,
+    options: Mapping[str, Any],
+) -> ResponseSet:
+    """Read responses through the chosen source and match them to the questionnaire."""
+    from ccpm_core.errors import InputError
+    from ccpm_core.normalise import normalise_responses
+    from ccpm_core.plugin_api import SourceRequest
+    from ccpm_plugins import plugin_host
+
+    host = plugin_host()
+    if source_name is not None:
+        source = host.source(source_name)
+    elif input_path is not None:
+        found = host.source_for_file(input_path)
+        if found is None:
+            msg = (
+                f"{input_path}: no survey source reads files of this kind; "
+                f"name one with --source (available: {', '.join(sorted(host.sources()))})"
+            )
+            raise InputError(msg)
+        source = found
+    else:
+        msg = "give an INPUT file, or --source NAME with that source's options"
+        raise InputError(msg)
+
+    given = {
+        key.removeprefix("source_opt_"): str(value)
+        for key, value in options.items()
+        if key.startswith("source_opt_") and value is not None
+    }
+    accepted = {option.name for option in source.options}
+    foreign = sorted(set(given) - accepted)
+    if foreign:
+        flags = ", ".join("--" + name.replace("_", "-") for name in foreign)
+        msg = f"the {source.name} source does not take {flags}"
+        raise InputError(msg)
+    missing = [o.name for o in source.options if o.required and o.name not in given]
+    if missing:
+        flags = ", ".join("--" + name.replace("_", "-") for name in missing)
+        msg = f"the {source.name} source needs {flags}"
+        raise InputError(msg)
+
+    raw = source.read(SourceRequest(questionnaire=questionnaire, location=input_path, options=given))
+    return normalise_responses(raw, questionnaire)
