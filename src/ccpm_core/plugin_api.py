@@ -74,6 +74,15 @@ class SurveySource(abc.ABC):
     def read(self, request: SourceRequest) -> RawResponses:
         """Read responses; raise :class:`~ccpm_core.errors.CcpmError` subclasses on failure."""
 
+    def read_progress(self, request: SourceRequest) -> list[tuple[str, RawResponses]]:
+        """Read what counting responses during the survey needs, in named groups.
+
+        The default reads everything as one group called ``responses``. A
+        backend can ask only for the profile fields, to keep the count cheap,
+        and can return more groups, such as complete and incomplete responses.
+        """
+        return [("responses", self.read(request))]
+
 
 class ReportRenderer(abc.ABC):
     """Writes a :class:`~ccpm_core.report_model.Report` in one file format."""

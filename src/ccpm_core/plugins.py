@@ -34,15 +34,21 @@ Component = TypeVar("Component", SurveySource, ReportRenderer, QuestionnaireExpo
 
 
 class PluginHost:
-    """Finds the components that plugins register, by kind and by name."""
+    """Finds the components that plugins register, by kind and by name.
+
+    ``extra_hookspecs`` adds hook specifications that live outside the core,
+    such as the command-line hooks of :mod:`ccpm_plugins`.
+    """
 
     def __init__(
         self,
         builtin_modules: Sequence[str] = (),
         *,
         load_entry_points: bool = True,
+        extra_hookspecs: Sequence[object] = (),
     ) -> None:
         self._builtin_modules = tuple(builtin_modules)
+        self._extra_hookspecs = tuple(extra_hookspecs)
         self._load_entry_points = load_entry_points
         self._manager: pluggy.PluginManager | None = None
         self._registries: dict[str, dict[str, Any]] = {}
@@ -115,6 +121,8 @@ class PluginHost:
     def _load(self) -> pluggy.PluginManager:
         manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         manager.add_hookspecs(hookspecs)
+        for module in self._extra_hookspecs:
+            manager.add_hookspecs(module)
 
         if self._load_entry_points:
             self._load_external(manager)

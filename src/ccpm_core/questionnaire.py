@@ -144,7 +144,7 @@ class Option(_Model):
         if not 0 <= value <= 4:
             msg = f"scored value {value} is outside the 0 to 4 range"
             raise ValueError(msg)
-        if round(value * 100) != value * 100:
+        if abs(value * 100 - round(value * 100)) > 1e-9:
             msg = f"scored value {value} has more than two decimals"
             raise ValueError(msg)
         return value
@@ -468,6 +468,8 @@ def codebook(questionnaire: Questionnaire, language: str | None = None) -> dict[
                 ),
                 "item": question.item,
                 "function": question.function,
+                "count": None if question.count is None else question.count.value,
+                "organisation_type": question.organisation_type,
                 "label": questionnaire.label(question.label, language),
                 "options": options_of(question),
             }

@@ -25,4 +25,6 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
 @functools.cache
 def plugin_host() -> PluginHost:
     """Return the process-wide plugin host with the built-in plugins and installed ones."""
-    return PluginHost(BUILTIN_PLUGINS)
+    from ccpm_plugins.cli import hookspecs as cli_hookspecs
+
+    return PluginHost(BUILTIN_PLUGINS, extra_hookspecs=(cli_hookspecs,))

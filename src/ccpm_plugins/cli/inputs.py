@@ -54,10 +54,18 @@ def _source_option(name: str, help_text: str) -> Callable[[F], F]:
 
 @functools.cache
 def _declared_source_options() -> tuple[tuple[str, str], ...]:
+    from ccpm_core.errors import CcpmError
     from ccpm_plugins import plugin_host
 
+    # A broken plugin must not stop the command line from starting; the same
+    # error is raised again, and reported, when the plugins are used.
+    try:
+        sources = plugin_host().sources()
+    except CcpmError:
+        return ()
+
     seen: dict[str, str] = {}
-    for source in plugin_host().sources().values():
+    for source in sources.values():
         for option in source.options:
             seen.setdefault(option.name, f"{option.help} [{source.name}]")
     return tuple(sorted(seen.items()))

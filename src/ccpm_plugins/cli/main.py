@@ -36,11 +36,18 @@ cli.add_command(score)
 cli.add_command(report)
 
 
+def _add_plugin_commands() -> None:
+    from ccpm_plugins import plugin_host
+
+    plugin_host().manager.hook.ccpm_register_commands(cli=cli)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its status code."""
     from ccpm_core.errors import CcpmError
 
     try:
+        _add_plugin_commands()
         cli.main(args=argv, prog_name="ccpm", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
