@@ -204,9 +204,7 @@ FUNCTIONS: tuple[Function, ...] = (
         "Monitoring and reporting",
         ("5",),
     ),
-    Function(
-        6, 5, "Preparedness for recurrent disasters", "Preparedness", ("6",)
-    ),
+    Function(6, 5, "Preparedness for recurrent disasters", "Preparedness", ("6",)),
     Function(
         7,
         None,
@@ -223,10 +221,7 @@ def section_by_id(section_id: str) -> Section:
     try:
         return SECTIONS[section_id]
     except KeyError:
-        msg = (
-            f"unknown CCPM section {section_id!r}; "
-            f"expected one of {', '.join(SECTION_IDS)}"
-        )
+        msg = f"unknown CCPM section {section_id!r}; expected one of {', '.join(SECTION_IDS)}"
         raise KeyError(msg) from None
 
 

@@ -25,7 +25,10 @@ def match_key(text: str) -> str:
     The key is the NFKC form, case-folded, without apostrophes, with runs of
     white space (non-breaking spaces included) folded to one space and trimmed.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    # Apostrophes go before normalising too: NFKC turns "´" into a space and a
+    # combining accent, which the second pass could no longer remove.
+    without_apostrophes = text.translate(_APOSTROPHES)
+    folded = unicodedata.normalize("NFKC", without_apostrophes).casefold().translate(_APOSTROPHES)
     return _SPACES.sub(" ", folded).strip()
 
 

@@ -16,6 +16,7 @@ import importlib.metadata
 import logging
 import os
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any, TypeVar
 
 import pluggy
@@ -32,6 +33,12 @@ PLUGINS_ENV_VAR = "CCPM_PLUGINS"
 
 Component = TypeVar("Component", SurveySource, ReportRenderer, QuestionnaireExporter)
 
+# The abstract component classes, typed as plain classes so they can be passed
+# as values for the isinstance check of registered components.
+_SOURCE: type[Any] = SurveySource
+_RENDERER: type[Any] = ReportRenderer
+_EXPORTER: type[Any] = QuestionnaireExporter
+
 
 class PluginHost:
     """Finds the components that plugins register, by kind and by name.
@@ -45,7 +52,7 @@ class PluginHost:
         builtin_modules: Sequence[str] = (),
         *,
         load_entry_points: bool = True,
-        extra_hookspecs: Sequence[object] = (),
+        extra_hookspecs: Sequence[ModuleType] = (),
     ) -> None:
         self._builtin_modules = tuple(builtin_modules)
         self._extra_hookspecs = tuple(extra_hookspecs)
@@ -77,15 +84,15 @@ class PluginHost:
 
     def sources(self) -> dict[str, SurveySource]:
         """Every registered survey source, by name."""
-        return self._registry("ccpm_register_sources", SurveySource)
+        return self._registry("ccpm_register_sources", _SOURCE)
 
     def renderers(self) -> dict[str, ReportRenderer]:
         """Every registered report renderer, by name."""
-        return self._registry("ccpm_register_renderers", ReportRenderer)
+        return self._registry("ccpm_register_renderers", _RENDERER)
 
     def exporters(self) -> dict[str, QuestionnaireExporter]:
         """Every registered questionnaire exporter, by name."""
-        return self._registry("ccpm_register_exporters", QuestionnaireExporter)
+        return self._registry("ccpm_register_exporters", _EXPORTER)
 
     def source(self, name: str) -> SurveySource:
         """Return the survey source called ``name``."""
@@ -155,22 +162,22 @@ class PluginHost:
             manager.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
             _keep_only_distributions(manager, wanted)
 
-    def _registry(self, hook_name: str, kind: type[Component]) -> dict[str, Component]:
+    def _registry(self, hook_name: str, kind: type[Any]) -> dict[str, Any]:
         if hook_name in self._registries:
-            return self._registries[hook_name]  # type: ignore[no-any-return]
+            return self._registries[hook_name]
 
-        found: dict[str, Component] = {}
+        found: dict[str, Any] = {}
         owners: dict[str, str] = {}
         hook_caller = getattr(self.manager.hook, hook_name)
 
         # Each implementation is called on its own so that a duplicate name can
         # be blamed on the two plugins that registered it.
         for implementation in reversed(hook_caller.get_hookimpls()):
-            plugin_name = implementation.plugin_name
+            plugin_name: str = implementation.plugin_name
 
-            def register(component: Component, plugin_name: str = plugin_name) -> None:
+            def register(component: object, plugin_name: str = plugin_name) -> None:
                 _check_component(component, kind, plugin_name)
-                name = component.name
+                name: str = getattr(component, "name", "")
                 if name in found:
                     msg = (
                         f"two plugins register a {kind.__name__} named {name!r}: "
@@ -196,10 +203,7 @@ def _keep_only_distributions(manager: pluggy.PluginManager, wanted: list[str]) -
 
 def _check_component(component: object, kind: type, plugin_name: str) -> None:
     if not isinstance(component, kind):
-        msg = (
-            f"plugin {plugin_name!r} registered {component!r}, "
-            f"which is not a {kind.__name__}"
-        )
+        msg = f"plugin {plugin_name!r} registered {component!r}, which is not a {kind.__name__}"
         raise PluginError(msg)
     name = getattr(component, "name", None)
     if not isinstance(name, str) or not name:
@@ -214,4 +218,3 @@ def _lookup(kind: str, name: str, registry: dict[str, Component]) -> Component:
         known = ", ".join(sorted(registry)) or "none"
         msg = f"unknown {kind} {name!r}; available: {known}"
         raise PluginError(msg) from None
-

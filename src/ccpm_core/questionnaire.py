@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from ccpm_core.errors import QuestionnaireError
-from ccpm_core.framework import SECTION_IDS, FUNCTIONS, Instrument
+from ccpm_core.framework import FUNCTIONS, SECTION_IDS, Instrument
 from ccpm_core.labels import match_key
 
 __all__ = [
@@ -294,9 +294,7 @@ class Questionnaire(_Model):
     @model_validator(mode="after")
     def _cross_references(self) -> Questionnaire:
         self._check_labels()
-        self._check_unique(
-            "item id", [item.id for item in self.items]
-        )
+        self._check_unique("item id", [item.id for item in self.items])
         self._check_unique("question code", [question.code for question in self.questions])
 
         item_ids = {item.id for item in self.items}
@@ -358,7 +356,10 @@ class Questionnaire(_Model):
         instrument_scale = self.scales.get(by_code[PROFILE_INSTRUMENT].scale or "")
         codes = {option.code for option in instrument_scale.options} if instrument_scale else set()
         if codes != {member.value for member in Instrument}:
-            msg = "the 'instrument' question needs a scale with exactly the codes partner, coordinator"
+            msg = (
+                "the 'instrument' question needs a scale with exactly the codes "
+                "partner and coordinator"
+            )
             raise ValueError(msg)
 
     def model_post_init(self, context: Any, /) -> None:

@@ -158,5 +158,7 @@ def _coordinators_reporting(
 
     if not responses.counts:
         return 0
-    stacked = np.column_stack([column[rows][is_coordinator] for column in responses.counts.values()])
+    stacked = np.column_stack(
+        [column[rows][is_coordinator] for column in responses.counts.values()]
+    )
     return int(np.count_nonzero(~np.isnan(stacked).all(axis=1)))

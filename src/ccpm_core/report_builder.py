@@ -20,8 +20,8 @@ from ccpm_core.i18n import translator
 from ccpm_core.questionnaire import (
     PROFILE_ORGANISATION_TYPE,
     Question,
-    Questionnaire,
     QuestionKind,
+    Questionnaire,
 )
 from ccpm_core.rates import RateFigure
 from ccpm_core.report_model import (
@@ -136,8 +136,9 @@ class _ReportBuilder:
         blocks: list[Block] = [
             Heading(_("Response rates"), 1),
             Paragraph(
-                _("Partners who answered: {partners}. Coordinator responses: {coordinators}.")
-                .format(partners=level.partners, coordinators=level.coordinators)
+                _(
+                    "Partners who answered: {partners}. Coordinator responses: {coordinators}."
+                ).format(partners=level.partners, coordinators=level.coordinators)
             ),
             Paragraph(
                 _(
@@ -278,7 +279,9 @@ class _ReportBuilder:
                     Cell(name),
                     Cell(str(level.partners + level.coordinators), numeric=True),
                     *(
-                        Cell(_format_percent(section.overall.percent), status=section.overall.status)
+                        Cell(
+                            _format_percent(section.overall.percent), status=section.overall.status
+                        )
                         for section in level.sections
                     ),
                 )
@@ -286,7 +289,11 @@ class _ReportBuilder:
         return [
             Heading(_("Levels compared"), 2),
             Table(
-                header=(_("Level"), _("Respondents"), *(section.id for section in SECTIONS.values())),
+                header=(
+                    _("Level"),
+                    _("Respondents"),
+                    *(section.id for section in SECTIONS.values()),
+                ),
                 rows=tuple(rows),
                 caption=_("Section scores at the national level and in each hub"),
             ),
@@ -298,7 +305,12 @@ class _ReportBuilder:
         _ = self._
         function_score = level.function(function.number)
         blocks: list[Block] = [
-            Heading(_("Function {number}: {title}").format(number=function.number, title=function.title), 1),
+            Heading(
+                _("Function {number}: {title}").format(
+                    number=function.number, title=function.title
+                ),
+                1,
+            ),
             Paragraph(self._score_sentence(function_score.overall)),
             self._function_chart(level, function),
         ]
@@ -411,7 +423,9 @@ class _ReportBuilder:
         for function in FUNCTIONS:
             blocks.append(
                 Heading(
-                    _("Function {number}: {title}").format(number=function.number, title=function.title),
+                    _("Function {number}: {title}").format(
+                        number=function.number, title=function.title
+                    ),
                     2,
                 )
             )
@@ -426,7 +440,7 @@ class _ReportBuilder:
                 )
             )
             comments = [
-                f"{comment.text} ({_('partner') if comment.instrument == 'partner' else _('coordinator')})"
+                f"{comment.text} ({self._instrument_name(comment.instrument)})"
                 for comment in self.results.comments
                 if comment.function == function.number and comment.hub == level.hub
             ]
@@ -443,9 +457,7 @@ class _ReportBuilder:
             if SECTIONS[item.section].function != function.number:
                 continue
             questions = [
-                q
-                for q in self.questionnaire.questions_of(QuestionKind.RATING)
-                if q.item == item.id
+                q for q in self.questionnaire.questions_of(QuestionKind.RATING) if q.item == item.id
             ]
             partner = [q for q in questions if q.instrument == "partner"]
             coordinator = [q for q in questions if q.instrument == "coordinator"]
@@ -555,6 +567,9 @@ class _ReportBuilder:
         return blocks
 
     # Small pieces
+
+    def _instrument_name(self, instrument: str) -> str:
+        return self._("partner") if instrument == "partner" else self._("coordinator")
 
     def _status_cell(self, status: Status) -> Cell:
         return Cell(status_label(status, self.language), status=status)

@@ -55,7 +55,7 @@ class ExclusionReason(enum.StrEnum):
     INCOMPLETE = "incomplete"
     """The survey tool marks the response as not submitted."""
     NOT_APPROVED = "not_approved"
-    """The survey tool's validation status is not approved, and only approved ones were asked for."""
+    """The survey tool has not approved the response, and only approved ones were requested."""
     DUPLICATE = "duplicate"
     """The row repeats another row of the same submission."""
     SUPERSEDED = "superseded"
@@ -91,6 +91,12 @@ class Comment:
     instrument: Instrument
     hub: str | None
     text: str
+    respondent: int = -1
+    """Row of the respondent in its response set, or -1 when unknown.
+
+    It links a comment to the other answers of the same response within one
+    response set and means nothing outside it; reports never show it.
+    """
 
 
 @attrs.frozen
@@ -226,12 +232,18 @@ class ResponseSet:
             values[:, j] = self.value_table(code)[self.choices[:, j]]
         return values
 
-    def to_frame(self, labels: bool = False, language: str | None = None) -> pd.DataFrame:
+    def to_frame(
+        self,
+        labels: bool = False,
+        language: str | None = None,
+        with_comments: bool = False,
+    ) -> pd.DataFrame:
         """Return the responses in the canonical layout, one row per respondent.
 
-        Columns are ``instrument``, ``hub``, ``organisation_type`` and one per
-        rating question, holding option codes (or labels with ``labels=True``).
-        Comments are left out because they are not tabular; see :attr:`comments`.
+        Columns are ``instrument``, ``hub``, ``organisation_type``, one per
+        rating question holding option codes (or labels with ``labels=True``),
+        one per count question, and with ``with_comments`` one per comment
+        question. Reading the frame back gives the same response set.
         """
         import pandas as pd
 
@@ -251,4 +263,14 @@ class ResponseSet:
             columns[code] = [lookup[index] for index in self.choices[:, j].tolist()]
         for code, values in self.counts.items():
             columns[code] = values
+
+        if with_comments:
+            from ccpm_core.questionnaire import QuestionKind
+
+            for question in questionnaire.questions_of(QuestionKind.COMMENT):
+                comment_texts: list[str | None] = [None] * len(self)
+                for comment in self.comments:
+                    if comment.question == question.code and comment.respondent >= 0:
+                        comment_texts[comment.respondent] = comment.text
+                columns[question.code] = comment_texts
         return pd.DataFrame(columns)

@@ -50,7 +50,12 @@ class Score:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the figure as a JSON-ready mapping."""
-        return {"score": self.percent, "value": self.value, "status": self.status.value, "n": self.n}
+        return {
+            "score": self.percent,
+            "value": self.value,
+            "status": self.status.value,
+            "n": self.n,
+        }
 
 
 @attrs.frozen

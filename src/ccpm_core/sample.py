@@ -18,8 +18,8 @@ from ccpm_core.questionnaire import (
     PROFILE_INSTRUMENT,
     PROFILE_ORGANISATION_TYPE,
     CountKind,
-    Questionnaire,
     QuestionKind,
+    Questionnaire,
     standard_questionnaire,
 )
 
@@ -85,21 +85,21 @@ _COMMENTS: dict[int, tuple[str, ...]] = {
     ),
 }
 
+# (organisations in the cluster, average number attending meetings) per type at
+# the national level; hubs have a little fewer of each.
 _COUNTS_PER_TYPE = {
-    "international_ngo": (24, 18.5),
-    "national_ngo": (31, 20.0),
-    "un_agency": (8, 6.5),
-    "national_authority": (6, 3.0),
-    "donor": (5, 2.0),
-    "red_cross_red_crescent": (4, 3.0),
-    "academia": (3, 1.5),
-    "other": (4, 2.0),
+    "international_ngo": (28, 22.0),
+    "national_ngo": (34, 26.0),
+    "un_agency": (12, 10.0),
+    "national_authority": (8, 5.0),
+    "donor": (6, 3.0),
+    "red_cross_red_crescent": (6, 5.0),
+    "academia": (4, 2.0),
+    "other": (5, 3.0),
 }
 
 
-def sample_responses(
-    questionnaire: Questionnaire | None = None, seed: int = 2026
-) -> pd.DataFrame:
+def sample_responses(questionnaire: Questionnaire | None = None, seed: int = 2026) -> pd.DataFrame:
     """Return a synthetic survey in the canonical layout, every cell as text.
 
     Columns are ``instrument``, ``hub``, ``organisation_type``, then one per
@@ -145,7 +145,7 @@ def _respondent(
             record[question.code] = pool[int(rng.integers(len(pool)))]
 
     if instrument is Instrument.COORDINATOR:
-        scale = 1.0 if hub == "" else 0.6
+        scale = 1.0 if hub == "" else 0.9
         for question in questionnaire.questions_of(QuestionKind.PROFILE, instrument):
             if question.count is None or question.organisation_type is None:
                 continue

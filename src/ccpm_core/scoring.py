@@ -283,7 +283,9 @@ class _PoolSums:
         totals = self.item_sum[:, columns].sum(axis=0, dtype=np.int64).tolist()
         counts = self.item_count[:, columns].sum(axis=0, dtype=np.int64).tolist()
         item_means = [
-            Fraction(total, 100 * count) for total, count in zip(totals, counts, strict=True) if count
+            Fraction(total, 100 * count)
+            for total, count in zip(totals, counts, strict=True)
+            if count
         ]
         _, unit_count = self._unit_totals(items)
         n = int(np.count_nonzero(unit_count))
@@ -311,7 +313,8 @@ def _distributions(
         # Shift by one so that NO_ANSWER (-1) lands in bin 0, which is dropped.
         bins = np.bincount(responses.choices[rows, column] + 1, minlength=len(options) + 1)
         counts = tuple(
-            (option.code, int(count)) for option, count in zip(options, bins[1:].tolist(), strict=True)
+            (option.code, int(count))
+            for option, count in zip(options, bins[1:].tolist(), strict=True)
         )
         distributions.append(AnswerDistribution(question=code, counts=counts))
     return tuple(distributions)

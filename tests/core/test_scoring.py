@@ -305,7 +305,15 @@ def test_results_frame_is_tidy() -> None:
     frame = score(response_set(QUESTIONNAIRE, [PARTNER_A, COORDINATOR])).to_frame()
 
     assert list(frame.columns) == [
-        "hub", "level", "unit", "id", "pool", "value", "score", "status", "n",
+        "hub",
+        "level",
+        "unit",
+        "id",
+        "pool",
+        "value",
+        "score",
+        "status",
+        "n",
     ]
     section_rows = frame[(frame.unit == "section") & (frame.pool == "all")]
     assert len(section_rows) == 13

@@ -45,8 +45,10 @@ def demo(output_dir: Path) -> None:
     responses_path = output_dir / "responses.csv"
     sample_responses(questionnaire).to_csv(responses_path, index=False, encoding="utf-8")
 
-    raw = plugin_host().source("csv").read(
-        SourceRequest(questionnaire=questionnaire, location=str(responses_path))
+    raw = (
+        plugin_host()
+        .source("csv")
+        .read(SourceRequest(questionnaire=questionnaire, location=str(responses_path)))
     )
     results = score(normalise_responses(raw, questionnaire))
     results_path = output_dir / "results.json"

@@ -16,10 +16,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from ccpm_core.plugin_api import SourceRequest, SurveySource
     from ccpm_core.questionnaire import Questionnaire
     from ccpm_core.responses import ResponseSet
 
-__all__ = ["load_questionnaire_option", "read_responses", "response_input_options"]
+__all__ = [
+    "load_questionnaire_option",
+    "read_responses",
+    "resolve_source",
+    "response_input_options",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,12 +91,33 @@ def read_responses(
     options: Mapping[str, Any],
 ) -> ResponseSet:
     """Read responses through the chosen source and match them to the questionnaire."""
-    from ccpm_core.errors import InputError
     from ccpm_core.normalise import normalise_responses
+
+    source, request = resolve_source(input_path, source_name, questionnaire, options)
+    return normalise_responses(source.read(request), questionnaire)
+
+
+def resolve_source(
+    input_path: str | None,
+    source_name: str | None,
+    questionnaire: Questionnaire,
+    options: Mapping[str, Any],
+) -> tuple[SurveySource, SourceRequest]:
+    """Pick the survey source and build its request from the command-line options.
+
+    ``options`` holds the command's keyword arguments; the source options among
+    them carry the ``source_opt_`` prefix that :func:`response_input_options` gives.
+    """
+    from ccpm_core.errors import InputError
     from ccpm_core.plugin_api import SourceRequest
     from ccpm_plugins import plugin_host
 
     host = plugin_host()
+
+    # `ccpm fetch kobo --server ...` names the source where a file would go.
+    if source_name is None and input_path in host.sources() and not Path(input_path).exists():
+        source_name, input_path = input_path, None
+
     if source_name is not None:
         source = host.source(source_name)
     elif input_path is not None:
@@ -123,5 +150,5 @@ def read_responses(
         msg = f"the {source.name} source needs {flags}"
         raise InputError(msg)
 
-    raw = source.read(SourceRequest(questionnaire=questionnaire, location=input_path, options=given))
-    return normalise_responses(raw, questionnaire)
+    request = SourceRequest(questionnaire=questionnaire, location=input_path, options=given)
+    return source, request

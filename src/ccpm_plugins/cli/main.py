@@ -15,6 +15,7 @@ from ccpm_core._version import __version__
 from ccpm_plugins.cli.demo_command import demo
 from ccpm_plugins.cli.questionnaire_commands import questionnaire
 from ccpm_plugins.cli.score_commands import report, score
+from ccpm_plugins.cli.survey_commands import fetch, progress
 
 __all__ = ["cli", "main"]
 
@@ -34,6 +35,8 @@ cli.add_command(demo)
 cli.add_command(questionnaire)
 cli.add_command(score)
 cli.add_command(report)
+cli.add_command(fetch)
+cli.add_command(progress)
 
 
 def _add_plugin_commands() -> None:

@@ -107,7 +107,9 @@ def score(
     help="Report date for the cover, as YYYY-MM-DD (default: today).",
 )
 @click.option("--survey-period", default="", help="Survey period for the cover, free text.")
-@click.option("--hub", default=None, help="Write the report of this hub instead of the national one.")
+@click.option(
+    "--hub", default=None, help="Write the report of this hub instead of the national one."
+)
 @click.option(
     "--all-levels",
     is_flag=True,
@@ -171,7 +173,11 @@ def write_level_reports(
         except KeyError as error:
             msg = f"{error.args[0]}; choose a level with --hub NAME, or use --all-levels"
             raise InputError(msg) from None
-        path = output if hub is None else output.with_name(f"{output.stem}-{_slug(hub)}{output.suffix}")
+        path = (
+            output
+            if hub is None
+            else output.with_name(f"{output.stem}-{_slug(hub)}{output.suffix}")
+        )
         written.append(renderer.render(model, path)[0])
     return written
 
@@ -190,7 +196,8 @@ def format_results_table(results: Results) -> str:
         title = "National level" if level.hub is None else f"Hub: {level.hub}"
         lines += [
             "",
-            f"{title} ({level.partners} partners, {level.coordinators} coordinators)",
+            f"{title} ({_plural(level.partners, 'partner')}, "
+            f"{_plural(level.coordinators, 'coordinator')})",
             f"{'Section':<8} {'Score':>7}  {'Status':<15} {'n':>5}  Title",
         ]
         for section in level.sections:
@@ -198,7 +205,8 @@ def format_results_table(results: Results) -> str:
             shown = "-" if figure.percent is None else f"{figure.percent:.1f}"
             title_text = SECTIONS[section.id].title
             lines.append(
-                f"{section.id:<8} {shown:>7}  {figure.status.value:<15} {figure.n:>5}  {title_text[:60]}"
+                f"{section.id:<8} {shown:>7}  {figure.status.value:<15} {figure.n:>5}  "
+                f"{title_text[:60]}"
             )
 
     quality = results.quality
@@ -210,3 +218,7 @@ def format_results_table(results: Results) -> str:
         f"unknown columns: {len(quality.unknown_columns)}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

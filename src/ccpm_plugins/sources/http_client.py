@@ -112,7 +112,10 @@ class HttpClient:
                     **kwargs,
                 )
             except requests.Timeout:
-                failure = f"timed out (connect {policy.connect_timeout:g} s, read {policy.read_timeout:g} s)"
+                failure = (
+                    f"timed out (connect {policy.connect_timeout:g} s, "
+                    f"read {policy.read_timeout:g} s)"
+                )
             except requests.ConnectionError as error:
                 failure = f"could not connect: {_short_reason(error)}"
             else:
@@ -138,7 +141,12 @@ class HttpClient:
 
             logger.warning(
                 "%s %s: %s; retrying in %.1f s (attempt %d of %d)",
-                method, url, failure, delay, attempts + 1, policy.max_attempts,
+                method,
+                url,
+                failure,
+                delay,
+                attempts + 1,
+                policy.max_attempts,
             )
             self._sleep(delay)
             wait = min(wait * 2, policy.backoff_max)

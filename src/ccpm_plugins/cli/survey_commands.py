@@ -1,0 +1,129 @@
+"""``ccpm fetch`` and ``ccpm progress``: pull responses from a backend, count them while open."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ccpm_plugins.cli.inputs import (
+    load_questionnaire_option,
+    read_responses,
+    resolve_source,
+    response_input_options,
+)
+
+if TYPE_CHECKING:
+    from ccpm_core.progress import SurveyProgress
+
+__all__ = ["fetch", "format_progress_table", "progress"]
+
+
+@click.command()
+@response_input_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV file to write the responses to, in the canonical layout.",
+)
+def fetch(
+    input_path: str | None,
+    source_name: str | None,
+    questionnaire_path: Path | None,
+    output: Path,
+    **source_options: Any,
+) -> None:
+    """Read responses from a survey source and write them in the canonical layout.
+
+    INPUT is a file, or the name of a backend source such as kobo.
+
+    The file can then be scored and reported on with `ccpm score` and
+    `ccpm report`. SOURCE options such as --server are those of the source.
+    """
+    questionnaire = load_questionnaire_option(questionnaire_path)
+    responses = read_responses(input_path, source_name, questionnaire, source_options)
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    responses.to_frame(with_comments=True).to_csv(output, index=False, encoding="utf-8")
+
+    quality = responses.quality
+    click.echo(
+        f"{quality.rows_scored} responses written to {output} "
+        f"({quality.rows_read} read, {len(quality.exclusions)} excluded, "
+        f"{sum(u.count for u in quality.unrecognised_values)} unrecognised answers)",
+        err=True,
+    )
+    for reason, count in quality.exclusion_counts().items():
+        click.echo(f"  excluded as {reason}: {count}", err=True)
+    for note in quality.notes:
+        click.echo(f"  note: {note}", err=True)
+
+
+@click.command()
+@response_input_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for reading, json for scripts.",
+)
+def progress(
+    input_path: str | None,
+    source_name: str | None,
+    questionnaire_path: Path | None,
+    output_format: str,
+    **source_options: Any,
+) -> None:
+    """Count responses so far by instrument, level and organisation type, with response rates."""
+    from ccpm_core.normalise import normalise_responses
+    from ccpm_core.progress import survey_progress
+
+    questionnaire = load_questionnaire_option(questionnaire_path)
+    source, request = resolve_source(input_path, source_name, questionnaire, source_options)
+    groups = [
+        survey_progress(normalise_responses(raw, questionnaire), group)
+        for group, raw in source.read_progress(request)
+    ]
+
+    if output_format == "json":
+        document = {"schema": "ccpm.progress/1", "groups": [g.to_dict() for g in groups]}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_progress_table(groups), nl=False)
+
+
+def format_progress_table(groups: list[SurveyProgress]) -> str:
+    """Format response counts as plain text, one block per group and level."""
+    lines: list[str] = []
+    for group in groups:
+        lines.append(
+            f"{group.group.capitalize()}: {group.partners} partners, "
+            f"{group.coordinators} coordinators"
+        )
+        for level in group.levels:
+            name = "National level" if level.hub is None else f"Hub: {level.hub}"
+            overall = level.rates.overall.percent
+            effective = level.rates.effective.percent
+            rate_text = (
+                "response rate unknown until the coordinator gives the counts"
+                if overall is None
+                else f"overall rate {overall:.1f}%"
+                + ("" if effective is None else f", effective rate {effective:.1f}%")
+            )
+            lines.append(
+                f"  {name}: {level.partners} partners, {level.coordinators} coordinators; "
+                f"{rate_text}"
+            )
+            for organisation_type, count in level.partners_by_type:
+                if count:
+                    lines.append(f"    {organisation_type:<24} {count:>5}")
+        for reason, count in group.excluded.items():
+            lines.append(f"  excluded as {reason}: {count}")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,479 @@
+"""Word (DOCX) rendering of a report: the editable preliminary report for the CCPM workshop.
+
+Everything is real Word structure that coordinators can edit: built-in
+Title, Heading, List Bullet and Caption styles, tables with a repeated header
+row, and charts as pictures with alternative text. Status cells carry both
+the status colour and the status label, so they read correctly in black and
+white print and with a screen reader.
+
+The same report gives a byte-identical file on every run: the document has no
+author and takes its dates from the cover, and the ZIP entries get a fixed
+timestamp.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import re
+import struct
+import zipfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.section import Section
+from docx.shared import Cm, Length, RGBColor
+from docx.table import Table as DocxTable
+from docx.table import _Cell, _Row
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
+
+from ccpm_core.errors import RenderError
+from ccpm_core.hookspecs import hookimpl
+from ccpm_core.i18n import translator
+from ccpm_core.plugin_api import ReportRenderer
+from ccpm_core.report_model import (
+    Block,
+    BulletList,
+    Cell,
+    Chart,
+    Cover,
+    EditableField,
+    Heading,
+    Paragraph,
+    Report,
+    Table,
+)
+from ccpm_plugins.renderers.charts import CHART_WIDTH_CM, render_chart_png
+from ccpm_plugins.renderers.styling import MUTED_TEXT, TABLE_HEADER_FILL, status_style
+
+__all__ = ["DocxRenderer", "ccpm_register_renderers", "xml_safe_text"]
+
+Translate = Callable[[str], str]
+
+# A4 with 2.5 cm margins leaves 16 cm of text width, the chart width.
+_PAGE_WIDTH_CM = 21.0
+_PAGE_HEIGHT_CM = 29.7
+_MARGIN_CM = 2.5
+_TEXT_WIDTH_CM = _PAGE_WIDTH_CM - 2 * _MARGIN_CM
+_MAX_PICTURE_HEIGHT_CM = 21.0
+"""Maximum height of a chart picture, which leaves room on the page for its caption."""
+
+_MAX_WORD_HEADING_LEVEL = 9
+
+# Column weights in characters of the longest line, see _column_widths.
+_MIN_COLUMN_WEIGHT = 6
+_MAX_COLUMN_WEIGHT = 40
+
+_EDITABLE_FIELD_MIN_HEIGHT = Cm(3.0)
+_GREY_TEXT = RGBColor.from_string(MUTED_TEXT[1:].upper())
+
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+"""Timestamp of every ZIP entry: the earliest that ZIP can store."""
+
+# Characters that XML 1.0 forbids, and lone surrogates, which cannot be
+# encoded. Tab, line feed and carriage return are allowed.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+_RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
+
+_THUMBNAIL_RELATIONSHIP = (
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+)
+
+
+class DocxRenderer(ReportRenderer):
+    """Writes a report as an editable Word document."""
+
+    name = "docx"
+    file_suffixes = (".docx",)
+
+    def render(self, report: Report, path: Path) -> list[Path]:
+        """Write the report to ``path`` as a DOCX file and return ``[path]``.
+
+        Creates the parent folder when it is missing. Raises
+        :class:`~ccpm_core.errors.RenderError` for an invalid block or chart
+        score, or when the file cannot be written.
+        """
+        path = Path(path)
+        document = _build_document(report)
+        _write_atomically(path, _package_bytes(document))
+        return [path]
+
+
+@hookimpl
+def ccpm_register_renderers(register: Callable[[ReportRenderer], None]) -> None:
+    """Register the DOCX renderer."""
+    register(DocxRenderer())
+
+
+def xml_safe_text(text: str) -> str:
+    """Return text that Word can store: ``\\n`` line breaks, XML-forbidden characters as U+FFFD."""
+    unified = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_FORBIDDEN.sub("\ufffd", unified)
+
+
+def _build_document(report: Report) -> Document:
+    document = docx.Document()
+    translate = translator(report.language)
+
+    _set_page_layout(document.sections[0])
+    _set_language(document, report.language)
+    _set_core_properties(document, report)
+    _drop_thumbnail(document)
+
+    _add_cover(document, report.cover, translate)
+    for block in report.blocks:
+        _add_block(document, block, translate)
+
+    if _is_right_to_left(report.language):
+        for table in document.tables:
+            _mirror_columns(table)
+    return document
+
+
+def _is_right_to_left(language: str) -> bool:
+    return language.split("-")[0].lower() in _RIGHT_TO_LEFT_LANGUAGES
+
+
+def _set_page_layout(section: Section) -> None:
+    section.page_width = Cm(_PAGE_WIDTH_CM)
+    section.page_height = Cm(_PAGE_HEIGHT_CM)
+    section.left_margin = Cm(_MARGIN_CM)
+    section.right_margin = Cm(_MARGIN_CM)
+    section.top_margin = Cm(_MARGIN_CM)
+    section.bottom_margin = Cm(_MARGIN_CM)
+
+    # Page numbers in the footer, except on the cover page.
+    section.different_first_page_header_footer = True
+    footer_paragraph = section.footer.paragraphs[0]
+    footer_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _add_page_number_field(footer_paragraph)
+
+
+def _add_page_number_field(paragraph: DocxParagraph) -> None:
+    """Append a PAGE field, which Word fills with the current page number."""
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = " PAGE "
+    placeholder = OxmlElement("w:t")
+    placeholder.text = "1"
+
+    run = paragraph.add_run()
+    run._r.append(_field_char("begin"))
+    run._r.append(instruction)
+    run._r.append(_field_char("separate"))
+    run._r.append(placeholder)
+    run._r.append(_field_char("end"))
+
+
+def _field_char(kind: str) -> BaseOxmlElement:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    return element
+
+
+def _set_language(document: Document, language: str) -> None:
+    """Set the proofing language, and right-to-left paragraphs for Arabic and similar scripts."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        return
+    language_element = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    # NOTE: the tag is written as given. Word documents usually carry a region
+    # ("fr-FR"); whether every Word version maps a bare "fr" is unverified.
+    if language_element is not None:
+        language_element.set(qn("w:val"), language)
+
+    if _is_right_to_left(language):
+        paragraph_defaults = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+        if paragraph_defaults is not None:
+            paragraph_defaults.insert(0, OxmlElement("w:bidi"))
+
+
+def _set_core_properties(document: Document, report: Report) -> None:
+    properties = document.core_properties
+    properties.title = xml_safe_text(report.cover.title)
+    properties.subject = xml_safe_text(report.cover.subtitle)
+    properties.author = ""
+    properties.last_modified_by = ""
+    properties.comments = ""
+    properties.keywords = "CCPM"
+    properties.language = report.language
+    properties.revision = 1
+
+    # Dates come from the cover, never from the clock, so that a rerun gives
+    # the same file. Without a cover date the document has no dates at all.
+    if report.cover.date is None:
+        properties._element._remove_created()
+        properties._element._remove_modified()
+    else:
+        stamp = dt.datetime.combine(report.cover.date, dt.time())
+        properties.created = stamp
+        properties.modified = stamp
+
+
+def _drop_thumbnail(document: Document) -> None:
+    """Remove the template's preview image, which shows an empty python-docx page."""
+    relationships = document.part.package.rels
+    for relationship_id, relationship in list(relationships.items()):
+        if relationship.reltype == _THUMBNAIL_RELATIONSHIP:
+            del relationships[relationship_id]
+
+
+def _add_cover(document: Document, cover: Cover, translate: Translate) -> None:
+    document.add_paragraph(xml_safe_text(cover.title), style="Title")
+    if cover.subtitle.strip():
+        document.add_paragraph(xml_safe_text(cover.subtitle), style="Subtitle")
+
+    facts = [
+        (translate("Cluster"), cover.cluster),
+        (translate("Country"), cover.country),
+        (translate("Level"), cover.level),
+        (translate("Date"), cover.date.isoformat() if cover.date else ""),
+        (translate("Survey period"), cover.survey_period),
+    ]
+    for label, value in facts:
+        if not value.strip():
+            continue
+        paragraph = document.add_paragraph()
+        paragraph.add_run(xml_safe_text(f"{label}: ")).bold = True
+        paragraph.add_run(xml_safe_text(value))
+
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _add_block(document: Document, block: Block, translate: Translate) -> None:
+    match block:
+        case Heading():
+            _add_heading(document, block)
+        case Paragraph():
+            _add_paragraph(document, block)
+        case BulletList():
+            for item in block.items:
+                document.add_paragraph(xml_safe_text(item), style="List Bullet")
+        case Table():
+            _add_table(document, block)
+        case Chart():
+            _add_chart(document, block)
+        case EditableField():
+            _add_editable_field(document, block, translate)
+        case _:
+            msg = f"the DOCX renderer cannot draw a block of type {type(block).__name__}"
+            raise RenderError(msg)
+
+
+def _add_heading(document: Document, heading: Heading) -> None:
+    if heading.level < 1:
+        msg = f"heading {heading.text!r} has level {heading.level}; levels start at 1"
+        raise RenderError(msg)
+    level = min(heading.level, _MAX_WORD_HEADING_LEVEL)
+    document.add_heading(xml_safe_text(heading.text), level=level)
+
+
+def _add_paragraph(document: Document, paragraph: Paragraph) -> None:
+    """Add one Word paragraph per blank-line-separated part of the text."""
+    for part in _split_at_blank_lines(xml_safe_text(paragraph.text)):
+        run = document.add_paragraph().add_run(part)
+        run.italic = paragraph.emphasis
+
+
+def _split_at_blank_lines(text: str) -> list[str]:
+    parts = re.split(r"\n[ \t]*\n", text.strip("\n"))
+    return [part.strip("\n") for part in parts if part.strip()]
+
+
+def _add_table(document: Document, table: Table) -> None:
+    if table.caption.strip():
+        caption = document.add_paragraph(xml_safe_text(table.caption), style="Caption")
+        caption.paragraph_format.keep_with_next = True
+    if not table.header:
+        return
+
+    numeric_columns = [
+        bool(table.rows) and all(row[column].numeric for row in table.rows)
+        for column in range(len(table.header))
+    ]
+    word_table = document.add_table(rows=1 + len(table.rows), cols=len(table.header))
+    word_table.style = "Table Grid"
+
+    header_row, *body_rows = word_table.rows
+    _repeat_as_header(header_row._tr)
+    for cell, text, numeric in zip(header_row.cells, table.header, numeric_columns, strict=True):
+        _fill_cell(cell, text, bold=True, right_aligned=numeric)
+        _shade(cell, TABLE_HEADER_FILL[1:].upper())
+
+    for word_row, row in zip(body_rows, table.rows, strict=True):
+        _fill_row(word_row, row)
+    _set_column_widths(word_table, _column_widths(table))
+    _add_spacer(document)
+
+
+def _column_widths(table: Table) -> list[Length]:
+    """Share the text width between columns by the longest line in each, within limits.
+
+    The limits keep a short column wide enough for its header word and stop
+    one long comment from squeezing every other column.
+    """
+    weights = []
+    for column, header in enumerate(table.header):
+        texts = [header, *(row[column].text for row in table.rows)]
+        longest = max(len(line) for text in texts for line in text.splitlines() or [""])
+        weights.append(min(max(longest, _MIN_COLUMN_WEIGHT), _MAX_COLUMN_WEIGHT))
+    total = sum(weights)
+    return [Cm(_TEXT_WIDTH_CM * weight / total) for weight in weights]
+
+
+def _set_column_widths(word_table: DocxTable, widths: Sequence[Length]) -> None:
+    # Word and LibreOffice differ in whether they read the grid or the cell widths.
+    for column, width in zip(word_table.columns, widths, strict=True):
+        column.width = width
+    for row in word_table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _fill_row(word_row: _Row, row: Sequence[Cell]) -> None:
+    for word_cell, cell in zip(word_row.cells, row, strict=True):
+        run = _fill_cell(word_cell, cell.text, right_aligned=cell.numeric)
+        if cell.status is not None:
+            style = status_style(cell.status)
+            _shade(word_cell, style.fill_hex)
+            run.font.color.rgb = RGBColor.from_string(style.text_hex)
+
+
+def _fill_cell(cell: _Cell, text: str, *, bold: bool = False, right_aligned: bool = False) -> Run:
+    paragraph = cell.paragraphs[0]
+    if right_aligned:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run: Run = paragraph.add_run(xml_safe_text(text))
+    run.bold = bold or None
+    return run
+
+
+def _repeat_as_header(row_element: CT_Row) -> None:
+    """Mark a table row to repeat at the top of every page the table spans."""
+    header_flag = OxmlElement("w:tblHeader")
+    header_flag.set(qn("w:val"), "true")
+    row_element.get_or_add_trPr().append(header_flag)
+
+
+def _shade(cell: _Cell, fill_hex: str) -> None:
+    """Fill a cell with a solid colour given as six hex digits."""
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill_hex)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _mirror_columns(table: DocxTable) -> None:
+    """Lay a table out right to left, so its first column is the rightmost."""
+    properties = table._tbl.tblPr
+    # Schema order puts bidiVisual right after the table style.
+    style = properties.find(qn("w:tblStyle"))
+    position = 0 if style is None else list(properties).index(style) + 1
+    properties.insert(position, OxmlElement("w:bidiVisual"))
+
+
+def _add_spacer(document: Document) -> None:
+    """Add an empty paragraph, because Word joins two tables that touch into one."""
+    document.add_paragraph()
+
+
+def _add_chart(document: Document, chart: Chart) -> None:
+    png = render_chart_png(chart)
+    width, height = _picture_size(png)
+    document.add_picture(io.BytesIO(png), width=width, height=height)
+
+    picture_paragraph = document.paragraphs[-1]
+    picture_paragraph.paragraph_format.keep_with_next = True
+    alt_text = xml_safe_text(chart.alt_text.strip() or chart.title)
+    inline = document.inline_shapes[-1]._inline
+    inline.docPr.set("descr", alt_text)
+    inline.docPr.set("title", xml_safe_text(chart.title))
+
+    if chart.title.strip():
+        document.add_paragraph(xml_safe_text(chart.title), style="Caption")
+
+
+def _picture_size(png: bytes) -> tuple[Length, Length]:
+    """Return the printed size of a chart: 16 cm wide, or shrunk to fit the page height."""
+    # Width and height are big-endian integers in the IHDR chunk, right after
+    # the 8-byte signature and the chunk's length and type.
+    pixel_width, pixel_height = struct.unpack(">II", png[16:24])
+    width_cm = min(CHART_WIDTH_CM, _TEXT_WIDTH_CM)
+    height_cm = width_cm * pixel_height / pixel_width
+    if height_cm > _MAX_PICTURE_HEIGHT_CM:
+        width_cm *= _MAX_PICTURE_HEIGHT_CM / height_cm
+        height_cm = _MAX_PICTURE_HEIGHT_CM
+    return Cm(width_cm), Cm(height_cm)
+
+
+def _add_editable_field(document: Document, field: EditableField, translate: Translate) -> None:
+    """Add a bordered one-cell box: a bold label, the prompt in grey italic, then room to write."""
+    box = document.add_table(rows=1, cols=1)
+    box.style = "Table Grid"
+    row = box.rows[0]
+    row.height = _EDITABLE_FIELD_MIN_HEIGHT
+    row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+
+    cell = row.cells[0]
+    label = cell.paragraphs[0]
+    label.add_run(xml_safe_text(field.label)).bold = True
+    if field.required:
+        label.add_run(xml_safe_text(f" ({translate('required')})")).bold = True
+    label.paragraph_format.keep_with_next = True
+
+    if field.prompt.strip():
+        prompt = cell.add_paragraph().add_run(xml_safe_text(field.prompt))
+        prompt.italic = True
+        prompt.font.color.rgb = _GREY_TEXT
+    # Typing starts in this empty paragraph, in the Normal style, not in grey.
+    cell.add_paragraph()
+    _add_spacer(document)
+
+
+def _package_bytes(document: Document) -> bytes:
+    """Save the document into memory and give every ZIP entry the fixed timestamp."""
+    saved = io.BytesIO()
+    document.save(saved)
+
+    repacked = io.BytesIO()
+    with (
+        zipfile.ZipFile(saved) as source,
+        zipfile.ZipFile(repacked, "w", compression=zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=_FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(entry.filename))
+    return repacked.getvalue()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, so a failed write leaves no half file."""
+    # Named by process id, so two processes writing one report do not share it.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        msg = (
+            f"cannot write {path}: {error.strerror or error}; check that the folder is "
+            "writable and that the file is not open in Word"
+        )
+        raise RenderError(msg) from error

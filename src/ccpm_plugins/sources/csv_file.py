@@ -1,0 +1,225 @@
+"""The ``csv`` survey source: responses in a comma-, semicolon- or tab-separated text file.
+
+The file has one header row and one row per response, in the canonical
+layout (``instrument``, ``hub``, ``organisation_type``, then one column per
+question code) or as a survey tool exported it.
+:func:`ccpm_core.normalise.normalise_responses` matches the columns to the
+questionnaire. Every cell is read as text, so ``007`` or ``NA`` stay as written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from ccpm_core.errors import InputError
+from ccpm_core.hookspecs import hookimpl
+from ccpm_core.plugin_api import SourceRequest, SurveySource
+from ccpm_core.responses import RawResponses
+from ccpm_plugins.sources.text_decoding import decode_text, header_line, sniff_delimiter
+
+__all__ = ["CsvSource", "ccpm_register_sources"]
+
+_CANONICAL_LAYOUT = (
+    "'instrument', 'hub', 'organisation_type', then one column per question code "
+    "(see 'ccpm questionnaire export --format json')"
+)
+
+# File signatures of spreadsheet workbooks that are sometimes renamed to .csv.
+_WORKBOOK_SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive, such as an Excel .xlsx workbook"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel .xls workbook"),
+)
+
+
+class CsvSource(SurveySource):
+    """Reads responses from a CSV, TSV or text file."""
+
+    name = "csv"
+    description = (
+        "Responses in a CSV or tab-separated file (UTF-8, UTF-16 or Windows-1252; "
+        "comma, semicolon or tab), one header row and one row per response"
+    )
+    file_suffixes = (".csv", ".tsv", ".txt")
+
+    def read(self, request: SourceRequest) -> RawResponses:
+        """Read the file at ``request.location``, with every cell as a string."""
+        if not request.location:
+            msg = "the csv source needs a file path; give the path of the CSV file to read"
+            raise InputError(msg)
+        source = request.location
+
+        data = _read_bytes(source)
+        _check_is_text(data, source)
+        decoded = decode_text(data, source)
+        header_text = header_line(decoded.text)
+        if not header_text.strip():
+            raise _no_header_error(decoded.text, source)
+
+        delimiter = sniff_delimiter(header_text)
+        rows = _parse_rows(decoded.text, delimiter, source)
+        header = [str(name) for name in rows.iloc[0].tolist()]
+        _check_header(header, source, len(request.questionnaire.questions))
+
+        table = rows.iloc[1:].reset_index(drop=True)
+        table.columns = pd.Index(header)
+        table = _drop_unnamed_empty_columns(table, source)
+        # Spreadsheet numbering: the header is row 1, so the first response is row 2.
+        row_numbers = range(2, len(table) + 2)
+        return RawResponses(
+            source=source, table=table, row_numbers=row_numbers, notes=decoded.notes
+        )
+
+
+@hookimpl
+def ccpm_register_sources(register: Callable[[SurveySource], None]) -> None:
+    """Register the ``csv`` source."""
+    register(CsvSource())
+
+
+def _read_bytes(source: str) -> bytes:
+    path = Path(source).expanduser()
+    if path.is_dir():
+        msg = f"{source}: this is a directory, not a file; give the path of the CSV file"
+        raise InputError(msg)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        msg = f"{source}: file not found; check the path and the current directory"
+        raise InputError(msg) from None
+    except PermissionError:
+        msg = f"{source}: permission denied; check that your account may read the file"
+        raise InputError(msg) from None
+    except OSError as error:
+        msg = f"{source}: the file cannot be read ({error.strerror or error}); check the path"
+        raise InputError(msg) from None
+
+
+def _check_is_text(data: bytes, source: str) -> None:
+    if not data.strip():
+        msg = f"{source}: the file is empty; export the responses again"
+        raise InputError(msg)
+    for signature, kind in _WORKBOOK_SIGNATURES:
+        if data.startswith(signature):
+            msg = f"{source}: the file is {kind}, not text; save it as CSV UTF-8 and read that"
+            raise InputError(msg)
+
+
+def _no_header_error(text: str, source: str) -> InputError:
+    if not text.strip():
+        msg = f"{source}: the file is empty; export the responses again"
+    else:
+        msg = (
+            f"{source}: the first line is empty, but it must be the header row; delete the "
+            f"empty lines above the header. The columns are {_CANONICAL_LAYOUT}"
+        )
+    return InputError(msg)
+
+
+def _parse_rows(text: str, delimiter: str, source: str) -> pd.DataFrame:
+    """Parse every record, the header included, as strings, padding short records with ''."""
+    try:
+        # With header=None pandas takes the width from the header record and raises on any
+        # longer record. With header=0 it drops the extra cells of the first data row and
+        # only warns (pandas 3.1, index_col=False).
+        return pd.read_csv(
+            io.StringIO(text, newline=""),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            index_col=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as error:
+        raise InputError(_describe_parse_error(text, delimiter, source, error)) from None
+
+
+def _describe_parse_error(
+    text: str, delimiter: str, source: str, error: pd.errors.ParserError
+) -> str:
+    """Return a message naming the row that pandas rejected, found again with the csv module."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    width = 0
+    row = 0
+    try:
+        for row, cells in enumerate(reader, start=1):
+            if row == 1:
+                width = len(cells)
+            elif len(cells) > width:
+                return (
+                    f"{source}: row {row} has {len(cells)} cells but the header has {width}; "
+                    "quote cells that contain the delimiter, or remove the extra cells"
+                )
+    except csv.Error as csv_error:
+        return (
+            f"{source}: row {row + 1} cannot be read ({csv_error}); check that every quote "
+            "in that row is closed"
+        )
+    return f"{source}: the file is not valid CSV ({error}); export it again"
+
+
+def _check_header(header: list[str], source: str, questions: int) -> None:
+    if all(not name.strip() for name in header):
+        msg = f"{source}: the header row is empty; the columns are {_CANONICAL_LAYOUT}"
+        raise InputError(msg)
+
+    if len(header) == 1 and questions > 1:
+        msg = (
+            f"{source}: the header {header[0][:80]!r} is a single column, so its delimiter was "
+            "not recognised; separate the columns with commas, semicolons or tabs"
+        )
+        raise InputError(msg)
+
+    columns_of: dict[str, list[int]] = {}
+    for index, name in enumerate(header):
+        if name.strip():
+            columns_of.setdefault(name, []).append(index)
+    for name, indices in columns_of.items():
+        if len(indices) > 1:
+            letters = ", ".join(_column_letter(index) for index in indices)
+            msg = (
+                f"{source}: the header {name!r} appears in columns {letters}; rename or delete "
+                "the copies so that every column has its own name"
+            )
+            raise InputError(msg)
+
+
+def _drop_unnamed_empty_columns(table: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Drop columns without a header and without values, such as those of trailing delimiters.
+
+    A column without a header that has a value raises :class:`InputError`,
+    because its values could not be attributed to a question.
+    """
+    keep: list[int] = []
+    for index, name in enumerate(table.columns):
+        if str(name).strip():
+            keep.append(index)
+            continue
+        filled = (table.iloc[:, index].str.strip() != "").to_numpy()
+        if filled.any():
+            first_row = int(filled.argmax()) + 2
+            msg = (
+                f"{source}: column {_column_letter(index)} has no header but holds a value in "
+                f"row {first_row}; add a header or delete the column"
+            )
+            raise InputError(msg)
+    if len(keep) == table.shape[1]:
+        return table
+    return table.iloc[:, keep]
+
+
+def _column_letter(index: int) -> str:
+    """Return the spreadsheet name of the column at 0-based ``index``: A, B, ..., Z, AA."""
+    letters = ""
+    number = index + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters

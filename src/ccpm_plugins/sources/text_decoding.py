@@ -1,0 +1,131 @@
+"""Decoding of delimited text files whose encoding and delimiter are not declared.
+
+Spreadsheet programs save CSV as UTF-8 with or without a byte-order mark
+(BOM), as UTF-16 with a BOM (Excel's "Unicode text"), or in the Windows code
+page of the computer. For the Latin-script languages of CCPM (English, French,
+Spanish) that code page is usually Windows-1252, which is the fallback here.
+The delimiter depends on the locale too: a comma, or a semicolon where the
+comma is the decimal mark, or a tab.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import attrs
+
+from ccpm_core.errors import InputError
+
+__all__ = ["DELIMITERS", "DecodedText", "decode_text", "header_line", "sniff_delimiter"]
+
+DELIMITERS = (",", ";", "\t")
+"""Delimiters that :func:`sniff_delimiter` recognises; on a tie, the earlier one wins."""
+
+# UTF-32 marks come first because the UTF-32 LE mark starts with the UTF-16 LE one.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+
+
+@attrs.frozen
+class DecodedText:
+    """Text decoded from a file, with the codec used and anything the reader should know."""
+
+    text: str
+    encoding: str
+    """Python codec name, such as ``utf-8-sig`` or ``cp1252``."""
+    notes: tuple[str, ...] = ()
+
+
+def decode_text(data: bytes, source: str) -> DecodedText:
+    """Decode the bytes of a text file: UTF-8 or UTF-16/32 by their BOM, else Windows-1252.
+
+    The BOM is removed from the text. Raises :class:`InputError` naming
+    ``source`` when the bytes are in none of these encodings, or contain NUL
+    characters, which UTF-16 text without a BOM does.
+    """
+    decoded = _decode_by_byte_order_mark(data, source)
+    if decoded is None:
+        decoded = _decode_utf8_or_windows_1252(data, source)
+
+    if "\x00" in decoded.text:
+        msg = (
+            f"{source}: the file contains NUL characters, so it is probably UTF-16 text "
+            "without a byte-order mark or not a text file at all; save it as CSV UTF-8"
+        )
+        raise InputError(msg)
+    return decoded
+
+
+def _decode_by_byte_order_mark(data: bytes, source: str) -> DecodedText | None:
+    for mark, codec, name in _BYTE_ORDER_MARKS:
+        if not data.startswith(mark):
+            continue
+        try:
+            # The utf-8-sig, utf-16 and utf-32 codecs read the mark and drop it.
+            text = data.decode(codec)
+        except UnicodeDecodeError as error:
+            msg = (
+                f"{source}: the file starts with a {name} byte-order mark but byte "
+                f"{error.start} is not valid {name}; save the file again as CSV UTF-8"
+            )
+            raise InputError(msg) from None
+        return DecodedText(text, codec)
+    return None
+
+
+def _decode_utf8_or_windows_1252(data: bytes, source: str) -> DecodedText:
+    try:
+        return DecodedText(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as utf8_error:
+        first_invalid = utf8_error.start
+
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        # Windows-1252 leaves five byte values (0x81, 0x8D, 0x8F, 0x90, 0x9D) undefined.
+        msg = (
+            f"{source}: the file is neither UTF-8 nor Windows-1252 text (byte "
+            f"0x{data[error.start]:02X} at offset {error.start}); save it as CSV UTF-8"
+        )
+        raise InputError(msg) from None
+
+    note = (
+        f"{source} is not valid UTF-8 (first invalid byte at offset {first_invalid}), so it "
+        "was read as Windows-1252; check accented letters in the results, or save the file "
+        "as CSV UTF-8 and read it again"
+    )
+    return DecodedText(text, "cp1252", (note,))
+
+
+def header_line(text: str) -> str:
+    """Return the first record of delimited text: up to the first line break outside quotes."""
+    in_quotes = False
+    for index, character in enumerate(text):
+        if character == '"':
+            in_quotes = not in_quotes
+        elif character in "\r\n" and not in_quotes:
+            return text[:index]
+    return text
+
+
+def sniff_delimiter(header: str) -> str:
+    """Return the delimiter of a header line: the one of :data:`DELIMITERS` found most often.
+
+    Characters inside double quotes are not counted, so a quoted header such as
+    ``"Comments, function 1"`` does not make a semicolon file look comma-separated.
+    A header without any delimiter is one column; it gets a comma.
+    """
+    counts = dict.fromkeys(DELIMITERS, 0)
+    in_quotes = False
+    for character in header:
+        if character == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes and character in counts:
+            counts[character] += 1
+    # max() keeps the first of equal counts, so ties go to the order of DELIMITERS.
+    return max(DELIMITERS, key=counts.__getitem__)
