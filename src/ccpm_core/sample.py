@@ -119,8 +119,8 @@ def sample_responses(questionnaire: Questionnaire | None = None, seed: int = 202
         records.append(_respondent(questionnaire, rng, hub, Instrument.COORDINATOR))
 
     _add_blemishes(questionnaire, records)
-    frame = pd.DataFrame.from_records(records, columns=columns).fillna("")
-    return frame.astype(str)
+    table = [[record.get(column, "") for column in columns] for record in records]
+    return pd.DataFrame(table, columns=columns, dtype=str)
 
 
 def _respondent(

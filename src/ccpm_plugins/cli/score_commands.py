@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ccpm_core.report_builder import ReportMetadata
     from ccpm_core.results import Results
 
-__all__ = ["report", "score", "write_level_reports"]
+__all__ = ["format_results_table", "report", "score", "write_level_reports", "write_report"]
 
 STRATEGY_CHOICES = ("median", "mean-of-item-means")
 
@@ -148,8 +148,11 @@ def report(
         survey_period=survey_period,
     )
 
-    hubs = results.hubs if all_levels else [hub]
-    for path in write_level_reports(results, questionnaire, metadata, output, hubs):
+    if all_levels:
+        written = write_level_reports(results, questionnaire, metadata, output, results.hubs)
+    else:
+        written = [write_report(results, questionnaire, metadata, output, hub)]
+    for path in written:
         click.echo(f"Report written to {path}", err=True)
 
 
@@ -160,26 +163,37 @@ def write_level_reports(
     output: Path,
     hubs: list[str | None],
 ) -> list[Path]:
-    """Render the report of each level in ``hubs`` and return the main file of each."""
-    from ccpm_core.errors import InputError
-    from ccpm_core.report_builder import build_preliminary_report
-    from ccpm_plugins import plugin_host
-
-    renderer = plugin_host().renderer_for_file(output.name)
+    """Render the report of each level: ``output`` for national, ``<stem>-<hub>`` for a hub."""
     written: list[Path] = []
     for hub in hubs:
-        try:
-            model = build_preliminary_report(results, questionnaire, metadata, hub=hub)
-        except KeyError as error:
-            msg = f"{error.args[0]}; choose a level with --hub NAME, or use --all-levels"
-            raise InputError(msg) from None
         path = (
             output
             if hub is None
             else output.with_name(f"{output.stem}-{_slug(hub)}{output.suffix}")
         )
-        written.append(renderer.render(model, path)[0])
+        written.append(write_report(results, questionnaire, metadata, path, hub))
     return written
+
+
+def write_report(
+    results: Results,
+    questionnaire: Questionnaire,
+    metadata: ReportMetadata,
+    path: Path,
+    hub: str | None,
+) -> Path:
+    """Render the report of one level to ``path``; the file ending picks the renderer."""
+    from ccpm_core.errors import InputError
+    from ccpm_core.report_builder import build_preliminary_report
+    from ccpm_plugins import plugin_host
+
+    renderer = plugin_host().renderer_for_file(path.name)
+    try:
+        model = build_preliminary_report(results, questionnaire, metadata, hub=hub)
+    except KeyError as error:
+        msg = f"{error.args[0]}; choose a level with --hub NAME, or use --all-levels"
+        raise InputError(msg) from None
+    return renderer.render(model, path)[0]
 
 
 def _slug(name: str) -> str:
