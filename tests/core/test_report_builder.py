@@ -57,7 +57,8 @@ def table_with_caption(report, caption: str) -> Table:
     for block in report.blocks:
         if isinstance(block, Table) and block.caption == caption:
             return block
-    raise AssertionError(f"no table captioned {caption!r}")
+    msg = f"no table captioned {caption!r}"
+    raise AssertionError(msg)
 
 
 def test_cover_facts() -> None:
