@@ -14,6 +14,7 @@ times and large files must stay fast.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ from ccpm_core.questionnaire import (
     PROFILE_HUB,
     PROFILE_INSTRUMENT,
     PROFILE_ORGANISATION_TYPE,
+    AnswerType,
     Question,
     QuestionKind,
     Questionnaire,
@@ -409,7 +411,8 @@ class _AnswerReader:
             values = np.full(len(self._rows.positions), np.nan)
             column = self._column(question.code)
             if column is not None:
-                parsed = [parse_count(text) for text in column.texts]
+                whole = question.type is AnswerType.INTEGER
+                parsed = [_whole_or_none(parse_count(text), whole) for text in column.texts]
                 numbers = column.lookup([np.nan if p is None else p for p in parsed], np.float64)
                 invalid = column.lookup([p is None for p in parsed], bool)
                 answered = invalid | ~np.isnan(numbers)
@@ -703,6 +706,13 @@ def parse_count(text: str) -> float | None:
         return float(number.replace(".", "").replace(",", "."))
     if _SPACE_GROUPS.fullmatch(number):
         return float(number.replace(" ", "").replace(",", "."))
+    return None
+
+
+def _whole_or_none(value: float | None, whole: bool) -> float | None:
+    """Reject a fractional answer, such as 30.5 organisations, to an integer question."""
+    if value is None or not whole or math.isnan(value) or value.is_integer():
+        return value
     return None
 
 

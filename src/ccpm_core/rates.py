@@ -74,6 +74,21 @@ class ResponseRates:
     partners_without_type: int
     coordinators_reporting: int
     """Coordinator responses at this level that gave at least one count."""
+    types_without_count: tuple[str, ...] = ()
+    """Organisation types with partner responses but no count from the coordinator.
+
+    While any type is listed here, the total rates have no base: dividing all
+    partner responses by the counts of the other types alone would overstate them.
+    """
+
+    @property
+    def types_above_base(self) -> tuple[str, ...]:
+        """Organisation types where more partners answered than the coordinator counted."""
+        return tuple(
+            rates.organisation_type
+            for rates in self.by_type
+            if rates.overall.exceeds_base or rates.effective.exceeds_base
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the rates as they appear in ``ccpm.results/1``."""
@@ -90,6 +105,7 @@ class ResponseRates:
             ],
             "partners_without_type": self.partners_without_type,
             "coordinators_reporting": self.coordinators_reporting,
+            "types_without_count": list(self.types_without_count),
         }
 
 
@@ -137,12 +153,18 @@ def response_rates(responses: ResponseSet, rows: npt.NDArray[np.intp]) -> Respon
         )
 
     partners = int(np.count_nonzero(is_partner))
+    uncounted = tuple(
+        t.organisation_type for t in by_type if t.overall.responses and t.overall.base is None
+    )
+    overall_base = None if uncounted else _total([t.overall.base for t in by_type])
+    effective_base = None if uncounted else _total([t.effective.base for t in by_type])
     return ResponseRates(
-        overall=RateFigure(partners, _total([t.overall.base for t in by_type])),
-        effective=RateFigure(partners, _total([t.effective.base for t in by_type])),
+        overall=RateFigure(partners, overall_base),
+        effective=RateFigure(partners, effective_base),
         by_type=tuple(by_type),
         partners_without_type=sum(1 for value in partner_types.tolist() if value is None),
         coordinators_reporting=_coordinators_reporting(responses, rows, is_coordinator),
+        types_without_count=uncounted,
     )
 
 

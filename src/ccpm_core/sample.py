@@ -56,32 +56,47 @@ _COMMENTS: dict[int, tuple[str, ...]] = {
         "Meetings are useful but too long; a shorter agenda with action points would help.",
         "Sub-national meetings clash with the national one every other week.",
         "The 4W matrix is updated, but few partners see how it is used.",
+        "Meeting minutes arrive two weeks late, after the next meeting is planned.",
+        "Interpretation into the local language would let more national NGOs take part.",
+        "The cluster helped us avoid duplicating distributions in two districts.",
     ),
     2: (
         "Joint assessments happened in the first month only.",
         "Gap analysis is shared late, after allocation decisions are taken.",
         "Good use of the needs overview; disability data is still missing.",
+        "Assessment tools differ between agencies, so results cannot be compared.",
+        "Cross-cutting issues are discussed, but age and gender data are rarely used.",
     ),
     3: (
         "The response plan was written by a few agencies; national NGOs were consulted late.",
         "Allocation criteria for the pooled fund are not clear to all partners.",
         "Technical standards were agreed and translated, which helped field teams.",
+        "The plan has no exit strategy yet.",
+        "Funding updates are shared every month, which helps our own planning.",
     ),
     4: (
         "Advocacy on access constraints should be coordinated with the HCT.",
         "We were not aware of any joint advocacy message this year.",
+        "The joint statement on attacks on health care was well prepared.",
+        "Partners would like to be consulted before key messages are sent to donors.",
     ),
     5: (
         "Monthly dashboards are helpful; indicators change too often.",
         "Reporting templates are long for small organisations.",
+        "Progress against the plan is reported, but corrective action is rarely agreed.",
+        "The bulletin reflects our data accurately.",
     ),
     6: (
         "The contingency plan exists but partners have not seen the latest version.",
         "Early warning information arrives by e-mail only; a shared channel would help.",
+        "Pre-positioned stocks were mapped before the rainy season, which worked well.",
+        "Preparedness is discussed once a year, which is not enough in flood season.",
     ),
     7: (
         "Complaint mechanisms exist per agency but findings are not discussed in the cluster.",
         "Community feedback should be a standing agenda item.",
+        "A joint hotline would avoid communities being asked the same questions twice.",
+        "Feedback from women's groups led to changes in distribution times.",
     ),
 }
 
@@ -141,7 +156,7 @@ def _respondent(
 
     for question in questionnaire.questions_of(QuestionKind.COMMENT, instrument):
         pool = _COMMENTS.get(question.function or 0, ())
-        if pool and rng.random() < 0.22:
+        if pool and rng.random() < 0.08:
             record[question.code] = pool[int(rng.integers(len(pool)))]
 
     if instrument is Instrument.COORDINATOR:
@@ -151,7 +166,9 @@ def _respondent(
                 continue
             organisations, attending = _COUNTS_PER_TYPE.get(question.organisation_type, (0, 0.0))
             value = organisations if question.count is CountKind.ORGANISATIONS else attending
-            record[question.code] = f"{round(value * scale * 2) / 2:g}"
+            # Organisations are counted whole; average attendance may be a half.
+            step = 1 if question.count is CountKind.ORGANISATIONS else 2
+            record[question.code] = f"{round(value * scale * step) / step:g}"
     return record
 
 

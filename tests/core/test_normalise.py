@@ -500,6 +500,19 @@ def test_counts_from_coordinator_rows() -> None:
     )
 
 
+def test_fractional_organisation_count_unrecognised() -> None:
+    rows = [["coordinator", "30,5", "2,5"], ["coordinator", "12,0", ""]]
+
+    responses = normalise(["instrument", "c_orgs_ingo", "c_attending_ingo"], rows)
+
+    assert np.isnan(responses.counts["c_orgs_ingo"][0])
+    assert responses.counts["c_orgs_ingo"][1] == 12.0
+    assert responses.counts["c_attending_ingo"][0] == 2.5
+    assert responses.quality.unrecognised_values == (
+        UnrecognisedValue("c_orgs_ingo", "30,5", 1, (2,)),
+    )
+
+
 def test_counts_partner_rows_noted() -> None:
     responses = normalise(["instrument", "c_orgs_ingo"], [["partner", "5"], ["partner", "x"]])
     assert (

@@ -268,6 +268,39 @@ def test_response_rates_by_type() -> None:
     assert rates.coordinators_reporting == 1
 
 
+def test_total_rate_needs_every_answering_type() -> None:
+    rows = [
+        {"instrument": "partner", "organisation_type": "international_ngo"},
+        {"instrument": "partner", "organisation_type": "national_ngo"},
+        {"instrument": "coordinator", "c_orgs_international_ngo": "2"},
+    ]
+
+    rates = score(response_set(QUESTIONNAIRE, rows)).level().rates
+
+    # National NGOs answered but were not counted, so 2 / 2 would overstate the total.
+    assert rates.types_without_count == ("national_ngo",)
+    assert rates.overall.base is None
+    assert rates.overall.percent is None
+    assert rates.by_type[0].overall.percent == 50
+
+
+def test_rates_above_base_listed_per_type() -> None:
+    rows = [
+        {"instrument": "partner", "organisation_type": "national_ngo"},
+        {"instrument": "partner", "organisation_type": "national_ngo"},
+        {
+            "instrument": "coordinator",
+            "c_orgs_national_ngo": "1",
+            "c_orgs_international_ngo": "9",
+        },
+    ]
+
+    rates = score(response_set(QUESTIONNAIRE, rows)).level().rates
+
+    assert rates.types_above_base == ("national_ngo",)
+    assert not rates.overall.exceeds_base
+
+
 def test_response_rates_without_counts() -> None:
     rates = score(response_set(QUESTIONNAIRE, [PARTNER_A])).level().rates
 
