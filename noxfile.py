@@ -1,4 +1,4 @@
-"""Development sessions: ``nox -s tests``, ``nox -s lint``, ``nox -s typecheck``."""
+"""Development sessions: ``nox -s tests``, ``lint``, ``typecheck`` and ``i18n``."""
 
 from __future__ import annotations
 
@@ -27,3 +27,57 @@ def typecheck(session: nox.Session) -> None:
     """Type-check the packages with mypy in strict mode."""
     session.install("-e", ".[dev]")
     session.run("mypy", "src")
+
+
+LOCALE_DIR = "src/ccpm_core/locale"
+MESSAGE_DOMAIN = "ccpm"
+MESSAGE_TEMPLATE = f"{LOCALE_DIR}/{MESSAGE_DOMAIN}.pot"
+
+
+@nox.session
+def i18n(session: nox.Session) -> None:
+    """Extract report text into the template, update every catalog and compile it.
+
+    New and changed messages arrive untranslated or marked fuzzy, and the
+    catalog tests fail until a translator has filled them in. Start a new
+    language with ``nox -s i18n -- LANGUAGE`` (such as ``pt``), which first
+    creates its catalog from the template.
+    """
+    session.install("babel>=2.14")
+    session.run(
+        "pybabel",
+        "extract",
+        "--mapping-file=babel.cfg",
+        f"--output-file={MESSAGE_TEMPLATE}",
+        "--project=ccpm",
+        "--copyright-holder=ccpm contributors",
+        "--add-comments=TRANSLATORS:",
+        # File names without line numbers, so that moving code does not touch the catalogs.
+        "--add-location=file",
+        "src",
+    )
+    for language in session.posargs:
+        session.run(
+            "pybabel",
+            "init",
+            f"--input-file={MESSAGE_TEMPLATE}",
+            f"--output-dir={LOCALE_DIR}",
+            f"--domain={MESSAGE_DOMAIN}",
+            f"--locale={language}",
+        )
+    session.run(
+        "pybabel",
+        "update",
+        f"--input-file={MESSAGE_TEMPLATE}",
+        f"--output-dir={LOCALE_DIR}",
+        f"--domain={MESSAGE_DOMAIN}",
+        "--ignore-obsolete",
+        "--ignore-pot-creation-date",
+    )
+    session.run(
+        "pybabel",
+        "compile",
+        f"--directory={LOCALE_DIR}",
+        f"--domain={MESSAGE_DOMAIN}",
+        "--statistics",
+    )

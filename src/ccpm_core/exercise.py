@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -45,9 +46,9 @@ class Stage(enum.StrEnum):
     CLOSED = "closed"
 
     @property
-    def title(self) -> str:
-        """The stage name for people."""
-        return _STAGE_TITLES[self]
+    def label(self) -> str:
+        """The stage name for people, such as ``Analysis and action plan``."""
+        return _STAGE_LABELS[self]
 
     @property
     def output(self) -> str:
@@ -60,7 +61,7 @@ class Stage(enum.StrEnum):
         return list(Stage).index(self)
 
 
-_STAGE_TITLES = {
+_STAGE_LABELS = {
     Stage.PLANNING: "Planning",
     Stage.SURVEY: "Survey",
     Stage.ANALYSIS: "Analysis and action plan",
@@ -137,7 +138,7 @@ class Schedule:
             ("end", self.end),
         ]
         known = [(name, day) for name, day in named if day is not None]
-        for (earlier_name, earlier), (later_name, later) in zip(known, known[1:], strict=False):
+        for (earlier_name, earlier), (later_name, later) in itertools.pairwise(known):
             if later < earlier:
                 msg = (
                     f"planned {later_name} date {later} is before planned {earlier_name} "
@@ -148,7 +149,7 @@ class Schedule:
 
 @attrs.frozen
 class Transition:
-    """One stage change: from which stage (None when the exercise was created), to which, when, who."""
+    """One stage change; ``source`` is None for the change that created the exercise."""
 
     source: Stage | None
     target: Stage

@@ -47,4 +47,4 @@ class NotFoundError(StoreError, LookupError):
 
 
 class ConflictError(StoreError):
-    """A record changed in the store after it was read, so writing it would overwrite that change."""
+    """A record changed in the store after it was read; writing it would overwrite that change."""

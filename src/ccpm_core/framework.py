@@ -7,6 +7,10 @@ function also carries its Reference Module number as an alias.
 
 Functions 1 to 4 are scored through their sub-functions (1.1 to 4.2); functions
 5, 6 and 7 are scored as one section each. That gives the 13 scored sections.
+
+Titles and indicative characteristics are English constants marked with
+``N_`` for the message catalogs; reports translate them where they show them,
+with :func:`ccpm_core.i18n.translator`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 import attrs
+
+from ccpm_core.i18n import N_
 
 __all__ = [
     "FUNCTIONS",
@@ -88,95 +94,119 @@ _SECTION_LIST: tuple[Section, ...] = (
     Section(
         "1.1",
         1,
-        "Provide a platform so that service delivery follows the agreed strategic priorities",
-        "A coordination mechanism that recognises national systems, sub-national "
-        "and co-lead arrangements; regular and effective participation of partners; "
-        "the coordinator takes part in inter-cluster meetings.",
+        N_("Provide a platform so that service delivery follows the agreed strategic priorities"),
+        N_(
+            "A coordination mechanism that recognises national systems, sub-national "
+            "and co-lead arrangements; regular and effective participation of partners; "
+            "the coordinator takes part in inter-cluster meetings."
+        ),
     ),
     Section(
         "1.2",
         1,
-        "Develop mechanisms to eliminate duplication of service delivery",
-        "Partners feed a regularly updated map of who does what where (4W) with "
-        "their presence and capacity; the information is shared with other clusters.",
+        N_("Develop mechanisms to eliminate duplication of service delivery"),
+        N_(
+            "Partners feed a regularly updated map of who does what where (4W) with "
+            "their presence and capacity; the information is shared with other clusters."
+        ),
     ),
     Section(
         "2.1",
         2,
-        "Needs assessment and gap analysis",
-        "Assessment tools follow agreed minimum standards; assessments are carried "
-        "out jointly or their results are shared.",
+        N_("Needs assessment and gap analysis"),
+        N_(
+            "Assessment tools follow agreed minimum standards; assessments are carried "
+            "out jointly or their results are shared."
+        ),
     ),
     Section(
         "2.2",
         2,
-        "Analysis to identify and address emerging gaps, obstacles, duplication and "
-        "cross-cutting issues",
-        "Risks, needs, gaps and constraints, current and expected, are analysed "
-        "together; cross-cutting issues are considered from the start.",
+        N_(
+            "Analysis to identify and address emerging gaps, obstacles, duplication and "
+            "cross-cutting issues"
+        ),
+        N_(
+            "Risks, needs, gaps and constraints, current and expected, are analysed "
+            "together; cross-cutting issues are considered from the start."
+        ),
     ),
     Section(
         "2.3",
         2,
-        "Prioritisation based on response analysis",
-        "Joint analysis feeds short- and medium-term planning and the setting of priorities.",
+        N_("Prioritisation based on response analysis"),
+        N_("Joint analysis feeds short- and medium-term planning and the setting of priorities."),
     ),
     Section(
         "3.1",
         3,
-        "Develop sectoral plans, objectives and indicators that directly support the "
-        "HC/HCT strategic priorities",
-        "A strategic plan built on the priorities, with links to other sectors, "
-        "cross-cutting issues and an exit strategy; written jointly, kept up to date "
-        "and used to guide the response.",
+        N_(
+            "Develop sectoral plans, objectives and indicators that directly support the "
+            "HC/HCT strategic priorities"
+        ),
+        N_(
+            "A strategic plan built on the priorities, with links to other sectors, "
+            "cross-cutting issues and an exit strategy; written jointly, kept up to date "
+            "and used to guide the response."
+        ),
     ),
     Section(
         "3.2",
         3,
-        "Adherence to and application of standards and guidelines",
-        "National standards are used where they exist; standards are agreed, "
-        "followed and reported against.",
+        N_("Adherence to and application of standards and guidelines"),
+        N_(
+            "National standards are used where they exist; standards are agreed, "
+            "followed and reported against."
+        ),
     ),
     Section(
         "3.3",
         3,
-        "Clarify funding needs, priorities and cluster contributions to HC funding proposals",
-        "Funding needs are worked out with partners; allocations follow criteria "
-        "agreed together; the funding situation is tracked and shared.",
+        N_("Clarify funding needs, priorities and cluster contributions to HC funding proposals"),
+        N_(
+            "Funding needs are worked out with partners; allocations follow criteria "
+            "agreed together; the funding situation is tracked and shared."
+        ),
     ),
     Section(
         "4.1",
         4,
-        "Identify advocacy concerns that feed HC and HCT messaging and action",
-        "Advocacy concerns such as gaps, access and resources are identified with partners.",
+        N_("Identify advocacy concerns that feed HC and HCT messaging and action"),
+        N_("Advocacy concerns such as gaps, access and resources are identified with partners."),
     ),
     Section(
         "4.2",
         4,
-        "Undertake advocacy on behalf of cluster partners and affected people",
-        "A common advocacy campaign is agreed and carried out.",
+        N_("Undertake advocacy on behalf of cluster partners and affected people"),
+        N_("A common advocacy campaign is agreed and carried out."),
     ),
     Section(
         "5",
         5,
-        "Monitoring and reporting on the implementation of the cluster strategy and results",
-        "Monitoring tools follow minimum standards; reports are regular; progress "
-        "is measured against the plan and corrective action is identified.",
+        N_("Monitoring and reporting on the implementation of the cluster strategy and results"),
+        N_(
+            "Monitoring tools follow minimum standards; reports are regular; progress "
+            "is measured against the plan and corrective action is identified."
+        ),
     ),
     Section(
         "6",
         6,
-        "Preparedness for recurrent disasters",
-        "National contingency plans are identified and shared; risks are assessed, "
-        "across sectors where possible; readiness measures exist; early-warning "
-        "information is distributed regularly.",
+        N_("Preparedness for recurrent disasters"),
+        N_(
+            "National contingency plans are identified and shared; risks are assessed, "
+            "across sectors where possible; readiness measures exist; early-warning "
+            "information is distributed regularly."
+        ),
     ),
     Section(
         "7",
         7,
-        "Accountability to affected populations",
-        "Agencies investigate and act on the feedback that affected people give on "
-        "the assistance they receive.",
+        N_("Accountability to affected populations"),
+        N_(
+            "Agencies investigate and act on the feedback that affected people give on "
+            "the assistance they receive."
+        ),
     ),
 )
 
@@ -187,29 +217,29 @@ SECTION_IDS: tuple[str, ...] = tuple(SECTIONS)
 """Section ids in CCPM order: ``1.1 1.2 2.1 2.2 2.3 3.1 3.2 3.3 4.1 4.2 5 6 7``."""
 
 FUNCTIONS: tuple[Function, ...] = (
-    Function(1, 1, "Supporting service delivery", "Service delivery", ("1.1", "1.2")),
+    Function(1, 1, N_("Supporting service delivery"), N_("Service delivery"), ("1.1", "1.2")),
     Function(
         2,
         2,
-        "Informing strategic decision-making of the HC/HCT",
-        "Strategic decision-making",
+        N_("Informing strategic decision-making of the HC/HCT"),
+        N_("Strategic decision-making"),
         ("2.1", "2.2", "2.3"),
     ),
-    Function(3, 3, "Planning and strategy development", "Planning", ("3.1", "3.2", "3.3")),
-    Function(4, 6, "Advocacy", "Advocacy", ("4.1", "4.2")),
+    Function(3, 3, N_("Planning and strategy development"), N_("Planning"), ("3.1", "3.2", "3.3")),
+    Function(4, 6, N_("Advocacy"), N_("Advocacy"), ("4.1", "4.2")),
     Function(
         5,
         4,
-        "Monitoring and reporting on implementation of the cluster strategy and results",
-        "Monitoring and reporting",
+        N_("Monitoring and reporting on implementation of the cluster strategy and results"),
+        N_("Monitoring and reporting"),
         ("5",),
     ),
-    Function(6, 5, "Preparedness for recurrent disasters", "Preparedness", ("6",)),
+    Function(6, 5, N_("Preparedness for recurrent disasters"), N_("Preparedness"), ("6",)),
     Function(
         7,
         None,
-        "Accountability to affected populations",
-        "Accountability to affected populations",
+        N_("Accountability to affected populations"),
+        N_("Accountability to affected populations"),
         ("7",),
     ),
 )

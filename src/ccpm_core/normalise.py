@@ -529,9 +529,10 @@ class _AnswerReader:
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
             stop = min(end, start + _MAX_EXAMPLE_ROWS)
             example_rows = self._rows.numbers[positions[order[start:stop]]]
+            text = column.texts[sorted_codes[start]]
             value = UnrecognisedValue(
                 column=header,
-                value=column.texts[sorted_codes[start]],
+                value=_HIDDEN_VALUE if code == PROFILE_ORGANISATION_TYPE else text,
                 count=end - start,
                 rows=tuple(example_rows.tolist()),
             )
@@ -681,6 +682,10 @@ _AMBIGUOUS_COMMA = re.compile(r"\+?\d{1,3},\d{3}")
 _COMMA_GROUPS = re.compile(r"\+?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DOT_GROUPS = re.compile(r"\+?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _SPACE_GROUPS = re.compile(r"\+?\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
+
+
+_HIDDEN_VALUE = "(not shown: free text here may name the respondent's organisation)"
+"""Shown instead of an unrecognised organisation type, which is often a typed organisation name."""
 
 
 def parse_count(text: str) -> float | None:

@@ -40,6 +40,8 @@ class SourceOption:
     required: bool = False
     env_var: str | None = None
     """For a secret: the default environment variable the value is read from."""
+    flag: bool = False
+    """Whether the option takes no value: given, the source sees ``"yes"``; absent, nothing."""
 
 
 @attrs.frozen

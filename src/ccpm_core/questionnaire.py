@@ -180,7 +180,17 @@ class Scale(_Model):
                 msg = f"option code {option.code!r} appears twice"
                 raise ValueError(msg)
             seen_codes.add(option.code)
+            convention = SPECIAL_CODES.get(option.code)
+            if convention is not None and option.special is not convention:
+                msg = (
+                    f"option code {option.code!r} is the code of the special answer "
+                    f"{convention.value}, so it must be marked 'special: {convention.value}' "
+                    "and carry no value"
+                )
+                raise ValueError(msg)
 
+        # A label equal to another option's code would make an answer mean two things.
+        code_keys = {match_key(option.code): option.code for option in self.options}
         owner_of_key: dict[str, str] = {}
         for option in self.options:
             for text in (*option.label.values(), *option.aliases):
@@ -190,6 +200,13 @@ class Scale(_Model):
                     msg = (
                         f"label {text!r} of option {option.code!r} cannot be told apart "
                         f"from a label of option {other!r}; make the labels differ in words"
+                    )
+                    raise ValueError(msg)
+                code_owner = code_keys.get(key)
+                if code_owner is not None and code_owner != option.code:
+                    msg = (
+                        f"label {text!r} of option {option.code!r} is the code of option "
+                        f"{code_owner!r}; change the label or the code"
                     )
                     raise ValueError(msg)
         return self
@@ -362,6 +379,34 @@ class Questionnaire(_Model):
             )
             raise ValueError(msg)
 
+        type_question = by_code[PROFILE_ORGANISATION_TYPE]
+        type_scale = self.scales.get(type_question.scale or "")
+        if type_scale is None:
+            msg = (
+                "the 'organisation_type' question must be select_one with a scale of "
+                "organisation types, because response rates are counted per type"
+            )
+            raise ValueError(msg)
+        self._check_count_questions({option.code for option in type_scale.options})
+
+    def _check_count_questions(self, organisation_types: set[str]) -> None:
+        for question in self.questions:
+            if question.count is None:
+                continue
+            if question.instrument is not Instrument.COORDINATOR:
+                msg = (
+                    f"count question {question.code!r} must be asked of the coordinator "
+                    "(instrument: coordinator), who reports the organisation counts"
+                )
+                raise ValueError(msg)
+            if question.organisation_type not in organisation_types:
+                msg = (
+                    f"count question {question.code!r} names organisation type "
+                    f"{question.organisation_type!r}, which is not an option of the "
+                    f"'organisation_type' question ({', '.join(sorted(organisation_types))})"
+                )
+                raise ValueError(msg)
+
     def model_post_init(self, context: Any, /) -> None:
         self._by_code.update({question.code: question for question in self.questions})
         self._items_by_id.update({item.id: item for item in self.items})
@@ -431,9 +476,15 @@ def codebook(questionnaire: Questionnaire, language: str | None = None) -> dict[
 
     The codebook lists the scored sections and every question with its
     instrument, kind, section and options. It is a stable interface: fields are
-    only ever added, and a breaking change gets a new schema name.
+    only ever added, and a breaking change gets a new schema name. Labels and
+    section titles are in ``language`` (section titles through ccpm's message
+    catalogs, in English where ccpm has none), or in the questionnaire's first
+    language when it is None.
     """
     from ccpm_core.framework import SECTIONS
+    from ccpm_core.i18n import translator
+
+    gettext = translator(language or questionnaire.default_language)
 
     def options_of(question: Question) -> list[dict[str, Any]]:
         if question.scale is None:
@@ -453,7 +504,7 @@ def codebook(questionnaire: Questionnaire, language: str | None = None) -> dict[
         "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
         "language": language or questionnaire.default_language,
         "sections": [
-            {"id": section.id, "function": section.function, "title": section.title}
+            {"id": section.id, "function": section.function, "title": gettext(section.title)}
             for section in SECTIONS.values()
         ],
         "questions": [

@@ -16,7 +16,8 @@ from collections.abc import Callable
 import attrs
 
 from ccpm_core.framework import FUNCTIONS, SECTIONS, Function, Status
-from ccpm_core.i18n import translator
+from ccpm_core.i18n import N_, plural_translator, translator
+from ccpm_core.locale_format import format_number, format_percent, format_score
 from ccpm_core.questionnaire import (
     PROFILE_ORGANISATION_TYPE,
     Question,
@@ -37,16 +38,17 @@ from ccpm_core.report_model import (
     Report,
     Table,
 )
+from ccpm_core.responses import ExclusionReason
 from ccpm_core.results import LevelResult, Results, Score, UnitScore
 
 __all__ = ["ReportMetadata", "build_preliminary_report", "status_label"]
 
 _STATUS_LABELS = {
-    Status.GOOD: "Good",
-    Status.SATISFACTORY: "Satisfactory",
-    Status.UNSATISFACTORY: "Unsatisfactory",
-    Status.WEAK: "Weak",
-    Status.NO_DATA: "No data",
+    Status.GOOD: N_("Good"),
+    Status.SATISFACTORY: N_("Satisfactory"),
+    Status.UNSATISFACTORY: N_("Unsatisfactory"),
+    Status.WEAK: N_("Weak"),
+    Status.NO_DATA: N_("No data"),
 }
 
 
@@ -94,6 +96,7 @@ class _ReportBuilder:
         self.metadata = metadata
         self.language = language
         self._: Callable[[str], str] = translator(language)
+        self._ngettext: Callable[[str, str, int], str] = plural_translator(language)
 
     def build(self, level: LevelResult) -> Report:
         blocks: list[Block] = []
@@ -117,6 +120,8 @@ class _ReportBuilder:
             if self.results.strategy == "median"
             else _("mean of item means")
         )
+        if self.results.partners_only:
+            strategy += ", " + _("partners only")
         return Cover(
             title=_("CCPM preliminary report"),
             cluster=self.metadata.cluster,
@@ -138,7 +143,10 @@ class _ReportBuilder:
             Paragraph(
                 _(
                     "Partners who answered: {partners}. Coordinator responses: {coordinators}."
-                ).format(partners=level.partners, coordinators=level.coordinators)
+                ).format(
+                    partners=self._number(level.partners),
+                    coordinators=self._number(level.coordinators),
+                )
             ),
             Paragraph(
                 _(
@@ -164,7 +172,7 @@ class _ReportBuilder:
             rows.append(
                 (
                     Cell(_("Type not given")),
-                    Cell(str(rates.partners_without_type), numeric=True),
+                    Cell(self._number(rates.partners_without_type), numeric=True),
                     Cell("", numeric=True),
                     Cell("", numeric=True),
                     Cell("", numeric=True),
@@ -196,24 +204,45 @@ class _ReportBuilder:
                     )
                 )
             )
-        if rates.effective.exceeds_base or rates.overall.exceeds_base:
+        above = rates.types_above_base
+        if above or rates.effective.exceeds_base or rates.overall.exceeds_base:
+            names = ", ".join(self._organisation_type_name(code) for code in above)
             blocks.append(
                 Paragraph(
                     _(
                         "More partners answered than the coordinator's counts allow; "
                         "check the counts before using the rates."
                     )
+                    + (
+                        " " + _("Organisation types concerned: {types}.").format(types=names)
+                        if names
+                        else ""
+                    )
+                )
+            )
+        if rates.types_without_count:
+            names = ", ".join(self._organisation_type_name(c) for c in rates.types_without_count)
+            blocks.append(
+                Paragraph(
+                    _(
+                        "The coordinator gave no count for some organisation types whose "
+                        "partners answered ({types}), so the total rates are not computed."
+                    ).format(types=names)
                 )
             )
         return blocks
 
+    def _organisation_type_name(self, code: str) -> str:
+        scale = self.questionnaire.scale_of(self.questionnaire.question(PROFILE_ORGANISATION_TYPE))
+        return self.questionnaire.label(scale.option(code).label, self.language)
+
     def _rate_cells(self, overall: RateFigure, effective: RateFigure) -> tuple[Cell, ...]:
         return (
-            Cell(str(overall.responses), numeric=True),
-            Cell(_format_count(overall.base), numeric=True),
-            Cell(_format_percent(overall.percent), numeric=True),
-            Cell(_format_count(effective.base), numeric=True),
-            Cell(_format_percent(effective.percent), numeric=True),
+            Cell(self._number(overall.responses), numeric=True),
+            Cell(self._number(overall.base), numeric=True),
+            Cell(self._percent(overall.percent), numeric=True),
+            Cell(self._number(effective.base), numeric=True),
+            Cell(self._percent(effective.percent), numeric=True),
         )
 
     # Overall performance
@@ -223,10 +252,32 @@ class _ReportBuilder:
         legend = Table(
             header=(_("Status"), _("Score")),
             rows=(
-                (self._status_cell(Status.GOOD), Cell(_("above 75%"))),
-                (self._status_cell(Status.SATISFACTORY), Cell(_("above 50% up to 75%"))),
-                (self._status_cell(Status.UNSATISFACTORY), Cell(_("above 25% up to 50%"))),
-                (self._status_cell(Status.WEAK), Cell(_("25% or less"))),
+                (
+                    self._status_cell(Status.GOOD),
+                    # TRANSLATORS: {upper} is a percentage written for the language, such as "75 %".
+                    Cell(_("above {upper}").format(upper=self._whole_percent(75))),
+                ),
+                (
+                    self._status_cell(Status.SATISFACTORY),
+                    Cell(
+                        # TRANSLATORS: {lower} and {upper} are percentages, such as "50 %".
+                        _("above {lower} up to {upper}").format(
+                            lower=self._whole_percent(50), upper=self._whole_percent(75)
+                        )
+                    ),
+                ),
+                (
+                    self._status_cell(Status.UNSATISFACTORY),
+                    Cell(
+                        _("above {lower} up to {upper}").format(
+                            lower=self._whole_percent(25), upper=self._whole_percent(50)
+                        )
+                    ),
+                ),
+                (
+                    self._status_cell(Status.WEAK),
+                    Cell(_("{upper} or less").format(upper=self._whole_percent(25))),
+                ),
                 (self._status_cell(Status.NO_DATA), Cell(_("no scored answer"))),
             ),
             caption=_("Legend"),
@@ -234,10 +285,10 @@ class _ReportBuilder:
         status_rows = tuple(
             (
                 Cell(section.id),
-                Cell(SECTIONS[section.id].title),
-                Cell(_format_percent(section.overall.percent), numeric=True),
+                Cell(_(SECTIONS[section.id].title)),
+                Cell(self._score(section.overall.percent), numeric=True),
                 self._status_cell(section.overall.status),
-                Cell(str(section.overall.n), numeric=True),
+                Cell(self._number(section.overall.n), numeric=True),
                 self._score_cell(section.partner),
                 self._score_cell(section.coordinator),
             )
@@ -277,11 +328,9 @@ class _ReportBuilder:
             rows.append(
                 (
                     Cell(name),
-                    Cell(str(level.partners + level.coordinators), numeric=True),
+                    Cell(self._number(level.partners + level.coordinators), numeric=True),
                     *(
-                        Cell(
-                            _format_percent(section.overall.percent), status=section.overall.status
-                        )
+                        Cell(self._score(section.overall.percent), status=section.overall.status)
                         for section in level.sections
                     ),
                 )
@@ -307,7 +356,7 @@ class _ReportBuilder:
         blocks: list[Block] = [
             Heading(
                 _("Function {number}: {title}").format(
-                    number=function.number, title=function.title
+                    number=function.number, title=_(function.title)
                 ),
                 1,
             ),
@@ -328,12 +377,13 @@ class _ReportBuilder:
             title = self.questionnaire.label(item.title, self.language)
             bars.append(ChartBar(f"{item.id} {title}", item_score.percent, item_score.status))
         described = ", ".join(
-            f"{bar.label}: {_format_percent(bar.score)} ({status_label(bar.status, self.language)})"
+            f"{bar.label}: {self._score(bar.score)} ({status_label(bar.status, self.language)})"
             for bar in bars
         )
         return Chart(
             title=_("Function {number}: item scores").format(number=function.number),
             bars=tuple(bars),
+            # TRANSLATORS: keep the final space; the list of item scores follows it.
             alt_text=_("Bar chart of item scores for function {number}. ").format(
                 number=function.number
             )
@@ -345,6 +395,7 @@ class _ReportBuilder:
             ),
             axis_label=_("Score (%)"),
             no_data_label=_("no data"),
+            language=self.language,
         )
 
     def _section_review(self, level: LevelResult, section_score: UnitScore) -> list[Block]:
@@ -360,15 +411,15 @@ class _ReportBuilder:
                 (
                     Cell(item.id),
                     Cell(self.questionnaire.label(item.title, self.language)),
-                    Cell(_format_percent(item_score.overall.percent), numeric=True),
+                    Cell(self._score(item_score.overall.percent), numeric=True),
                     self._status_cell(item_score.overall.status),
-                    Cell(str(item_score.overall.n), numeric=True),
+                    Cell(self._number(item_score.overall.n), numeric=True),
                     self._score_cell(item_score.partner),
                     self._score_cell(item_score.coordinator),
                 )
             )
         return [
-            Heading(f"{section.id} {section.title}", 2),
+            Heading(f"{section.id} {_(section.title)}", 2),
             Paragraph(self._score_sentence(section_score.overall)),
             Table(
                 header=(
@@ -384,7 +435,7 @@ class _ReportBuilder:
                 caption=_("Item scores for section {section}").format(section=section.id),
             ),
             Heading(_("Indicative characteristics"), 3),
-            Paragraph(section.indicative_characteristics),
+            Paragraph(_(section.indicative_characteristics)),
             EditableField(
                 _(
                     "Constraints, unexpected circumstances, success factors and good "
@@ -397,6 +448,7 @@ class _ReportBuilder:
                 _("Follow-up actions, with timeline and support required"),
                 required=status.needs_action,
                 prompt=(
+                    # TRANSLATORS: {status} is a status label in lower case, such as "weak".
                     _("Required: this section is rated {status}.").format(
                         status=status_label(status, self.language).lower()
                     )
@@ -424,7 +476,7 @@ class _ReportBuilder:
             blocks.append(
                 Heading(
                     _("Function {number}: {title}").format(
-                        number=function.number, title=function.title
+                        number=function.number, title=_(function.title)
                     ),
                     2,
                 )
@@ -439,17 +491,25 @@ class _ReportBuilder:
                     ),
                 )
             )
-            comments = [
-                f"{comment.text} ({self._instrument_name(comment.instrument)})"
-                for comment in self.results.comments
-                if comment.function == function.number and comment.hub == level.hub
-            ]
+            comments = self._grouped_comments(function.number, level.hub)
             blocks.append(Heading(_("Comments"), 3))
             if comments:
                 blocks.append(BulletList(tuple(comments)))
             else:
                 blocks.append(Paragraph(_("No comments were given for this function.")))
         return blocks
+
+    def _grouped_comments(self, function: int, hub: str | None) -> list[str]:
+        """List the comments on one function at one level, each identical one once with a count."""
+        counts: dict[tuple[str, str], int] = {}
+        for comment in self.results.comments:
+            if comment.function == function and comment.hub == hub:
+                key = (comment.text, self._instrument_name(comment.instrument))
+                counts[key] = counts.get(key, 0) + 1
+        return [
+            f"{text} ({instrument})" + ("" if count == 1 else f" ×{self._number(count)}")
+            for (text, instrument), count in counts.items()
+        ]
 
     def _distribution_rows(self, level: LevelResult, function: Function) -> list[tuple[Cell, ...]]:
         rows: list[tuple[Cell, ...]] = []
@@ -488,11 +548,12 @@ class _ReportBuilder:
                 if not count:
                     continue
                 label = self.questionnaire.label(scale.option(code).label, self.language)
+                count_text = self._number(count)
                 if with_percent:
-                    parts.append(f"{label}: {count} ({_format_percent(100 * count / total)})")
+                    parts.append(f"{label}: {count_text} ({self._percent(100 * count / total)})")
                 else:
-                    parts.append(label if count == 1 else f"{label} ({count})")
-        return "; ".join(parts) if parts else self._("no answer")
+                    parts.append(label if count == 1 else f"{label} ({count_text})")
+        return "\n".join(parts) if parts else self._("no answer")
 
     # Data quality
 
@@ -507,18 +568,29 @@ class _ReportBuilder:
                     "Rows excluded: {excluded}."
                 ).format(
                     source=quality.source,
-                    read=quality.rows_read,
-                    scored=quality.rows_scored,
-                    excluded=len(quality.exclusions),
+                    read=self._number(quality.rows_read),
+                    scored=self._number(quality.rows_scored),
+                    excluded=self._number(len(quality.exclusions)),
                 )
             ),
         ]
+        if quality.exclusions or quality.unrecognised_values:
+            blocks.append(
+                Paragraph(
+                    _("Row numbers count as a spreadsheet does: the header is row 1."),
+                    emphasis=True,
+                )
+            )
         if quality.exclusions:
             blocks.append(
                 Table(
                     header=(_("Row"), _("Reason"), _("Detail")),
                     rows=tuple(
-                        (Cell(str(e.row), numeric=True), Cell(e.reason.value), Cell(e.detail))
+                        (
+                            Cell(self._number(e.row), numeric=True),
+                            Cell(self._exclusion_reason(e.reason)),
+                            Cell(e.detail),
+                        )
                         for e in quality.exclusions
                     ),
                     caption=_("Rows excluded from scoring"),
@@ -535,13 +607,14 @@ class _ReportBuilder:
             )
             blocks.append(
                 Table(
-                    header=(_("Column"), _("Value"), _("Count"), _("First rows")),
+                    header=(_("Column"), _("Question"), _("Value"), _("Count"), _("First rows")),
                     rows=tuple(
                         (
                             Cell(u.column),
+                            Cell(self._question_reference(u.column)),
                             Cell(u.value),
-                            Cell(str(u.count), numeric=True),
-                            Cell(", ".join(str(row) for row in u.rows)),
+                            Cell(self._number(u.count), numeric=True),
+                            Cell(", ".join(self._number(row) for row in u.rows)),
                         )
                         for u in quality.unrecognised_values
                     ),
@@ -568,6 +641,28 @@ class _ReportBuilder:
 
     # Small pieces
 
+    def _exclusion_reason(self, reason: ExclusionReason) -> str:
+        _ = self._
+        labels = {
+            ExclusionReason.BLANK_ROW: _("Blank row"),
+            ExclusionReason.MISSING_INSTRUMENT: _("No instrument given"),
+            ExclusionReason.UNKNOWN_INSTRUMENT: _("Unknown instrument"),
+            ExclusionReason.INCOMPLETE: _("Not submitted"),
+            ExclusionReason.NOT_APPROVED: _("Not approved"),
+            ExclusionReason.DUPLICATE: _("Duplicate"),
+            ExclusionReason.SUPERSEDED: _("Replaced by a later edit"),
+        }
+        return labels[reason]
+
+    def _question_reference(self, column: str) -> str:
+        """Name the item and question a column answers, for columns named by code or path."""
+        code = column.rsplit("/", 1)[-1]
+        if not self.questionnaire.has_question(code):
+            return ""
+        question = self.questionnaire.question(code)
+        text = self.questionnaire.label(question.label, self.language)
+        return f"{question.item} {text}" if question.item else text
+
     def _instrument_name(self, instrument: str) -> str:
         return self._("partner") if instrument == "partner" else self._("coordinator")
 
@@ -578,7 +673,7 @@ class _ReportBuilder:
         if figure.percent is None:
             return Cell(status_label(Status.NO_DATA, self.language), status=Status.NO_DATA)
         return Cell(
-            f"{_format_percent(figure.percent)} ({figure.n})",
+            f"{self._score(figure.percent)} ({self._number(figure.n)})",
             status=figure.status,
             numeric=True,
         )
@@ -586,21 +681,30 @@ class _ReportBuilder:
     def _score_sentence(self, figure: Score) -> str:
         if figure.percent is None:
             return self._("Status: no data (no scored answer).")
-        return self._("Status: {status}, score {score} from {n} respondents.").format(
+        ngettext = self._ngettext
+        # TRANSLATORS: {score} is a percentage and {n} a count. A plural form may
+        # leave {n} out where the language names the number in words.
+        return ngettext(
+            "Status: {status}, score {score} from {n} respondent.",
+            "Status: {status}, score {score} from {n} respondents.",
+            figure.n,
+        ).format(
             status=status_label(figure.status, self.language),
-            score=_format_percent(figure.percent),
-            n=figure.n,
+            score=self._score(figure.percent),
+            n=self._number(figure.n),
         )
 
+    def _percent(self, value: float | None) -> str:
+        """Format a percentage with one decimal in the report's language; never used to classify."""
+        return format_percent(value, self.language)
 
-def _format_percent(value: float | None) -> str:
-    """Format a percentage for display, rounded to one decimal; classification never uses this."""
-    if value is None:
-        return "–"
-    return f"{value:.1f}%"
+    def _score(self, value: float | None) -> str:
+        """Format a score; see :func:`ccpm_core.locale_format.format_score`."""
+        return format_score(value, self.language)
 
+    def _whole_percent(self, value: int) -> str:
+        """Format a band boundary such as 75 as a percentage without decimals ("75 %" in French)."""
+        return format_percent(value, self.language, decimals=0)
 
-def _format_count(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:g}"
+    def _number(self, value: float | None) -> str:
+        return format_number(value, self.language)

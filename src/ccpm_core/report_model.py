@@ -104,6 +104,8 @@ class Chart:
     """Status label per colour, in the report's language, in the order to show them."""
     axis_label: str = "Score (%)"
     no_data_label: str = "no data"
+    language: str = "en"
+    """Language of the labels: it sets the decimal separator of values and the text direction."""
 
 
 @attrs.frozen

@@ -133,9 +133,7 @@ def summarise_document(document: Mapping[str, Any], source: str = "results") -> 
             msg = f"{where}.hub is {hub!r}; expected a hub name or null"
             raise InputError(msg)
         sections = _read_units(level, "sections", SECTION_IDS, where)
-        functions = _read_units(
-            level, "functions", tuple(str(f.number) for f in FUNCTIONS), where
-        )
+        functions = _read_units(level, "functions", tuple(str(f.number) for f in FUNCTIONS), where)
         summaries.append(LevelSummary(hub=hub, sections=sections, functions=functions))
     return ResultsSummary(levels=tuple(summaries))
 
@@ -165,7 +163,7 @@ def _read_units(
 
 def _read_unit(unit: Mapping[str, Any], place: str) -> UnitStatus:
     try:
-        status = Status(unit.get("status"))
+        status = Status(str(unit.get("status")))
     except ValueError:
         known = ", ".join(status.value for status in Status)
         msg = f"{place}.status is {unit.get('status')!r}; expected one of {known}"

@@ -17,7 +17,18 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "ccpm_plugins.sources.csv_file",
     "ccpm_plugins.renderers.markdown",
     "ccpm_plugins.renderers.docx",
+    "ccpm_plugins.renderers.html",
+    "ccpm_plugins.renderers.xlsx",
+    "ccpm_plugins.renderers.pdf",
     "ccpm_plugins.exporters.codebook_json",
+    "ccpm_plugins.exporters.csv_template",
+    "ccpm_plugins.exporters.xlsform",
+    "ccpm_plugins.sources.kobo.source",
+    "ccpm_plugins.cli.exercise_plugin",
+    "ccpm_plugins.sources.limesurvey.source",
+    "ccpm_plugins.sources.limesurvey.commands",
+    "ccpm_plugins.exporters.limesurvey_lss",
+    "ccpm_plugins.exporters.limesurvey_txt",
 )
 """Modules of the plugins that ship with ccpm, registered after installed ones."""
 

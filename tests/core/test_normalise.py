@@ -12,7 +12,7 @@ from conftest_questionnaire import small_questionnaire, small_questionnaire_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ccpm_core.errors import InputError
+from ccpm_core.errors import InputError, QuestionnaireError
 from ccpm_core.framework import Instrument
 from ccpm_core.normalise import normalise_responses, parse_count
 from ccpm_core.questionnaire import (
@@ -422,19 +422,25 @@ def test_organisation_type_matched() -> None:
     values = ["ingo", "national ngo", "Agence des Nations Unies", "INGO", "", "Red Cross"]
     responses = normalise(["instrument", "organisation_type"], [["partner", v] for v in values])
     assert responses.organisation_type.tolist() == ["ingo", "nngo", "un", "ingo", None, None]
+    # The typed value is not repeated: it may name the respondent's organisation.
     assert responses.quality.unrecognised_values == (
-        UnrecognisedValue("organisation_type", "Red Cross", 1, (7,)),
+        UnrecognisedValue(
+            "organisation_type",
+            "(not shown: free text here may name the respondent's organisation)",
+            1,
+            (7,),
+        ),
     )
 
 
-def test_organisation_type_as_text() -> None:
+def test_organisation_type_as_text_rejected() -> None:
+    # Response rates are counted per organisation type, so the types must be a scale.
     data = small_questionnaire_data()
     question = next(q for q in data["questions"] if q["code"] == "organisation_type")
     question.update({"type": "text", "scale": None})
-    rows = [["partner", " Red  Cross "], ["partner", ""]]
-    raw = make_raw(["instrument", "organisation_type"], rows)
-    responses = normalise_responses(raw, questionnaire_from_data(data))
-    assert responses.organisation_type.tolist() == ["Red Cross", None]
+
+    with pytest.raises(QuestionnaireError, match="organisation_type"):
+        questionnaire_from_data(data)
 
 
 # --- Counts ------------------------------------------------------------------

@@ -212,7 +212,7 @@ def load_error(path: Path) -> str:
 def test_standard_loads(standard: Questionnaire) -> None:
     assert standard.id == "ccpm-standard"
     assert standard.version == "2026.1"
-    assert standard.languages == ["en"]
+    assert standard.languages == ["en", "fr", "es", "ar"]
 
 
 def test_standard_item_ids_match_map(standard: Questionnaire) -> None:
@@ -420,7 +420,7 @@ def test_not_done_labelled_not_applicable(standard: Questionnaire, code: str) ->
 
 def test_not_applicable_alias(standard: Questionnaire) -> None:
     option = standard.scale_of(standard.question("p121")).option("9999")
-    assert option.aliases == ["N/A"]
+    assert option.aliases == ["N/A", "Non applicable", "S.O.", "No aplicable", "غير منطبق"]
 
 
 def test_instrument_question(standard: Questionnaire) -> None:
@@ -747,3 +747,85 @@ def test_two_decimal_values_accepted(value: float) -> None:
 def test_two_decimal_values_inexact_in_binary(value: float) -> None:
     option = Option(code="x", value=value, label={"en": "x"})
     assert option.value_hundredths == round(value * 100)
+
+
+def test_error_special_code_scored(tmp_path: Path) -> None:
+    document = minimal_document()
+    document["scales"]["frequency"]["options"][2] = {
+        "code": "99",
+        "value": 4,
+        "label": {"en": "Excellent"},
+    }
+    path = write_yaml(tmp_path, document)
+
+    message = load_error(path)
+
+    assert str(path) in message
+    assert "option code '99' is the code of the special answer dont_know" in message
+
+
+def test_error_label_equals_other_code(tmp_path: Path) -> None:
+    document = minimal_document()
+    document["scales"]["frequency"]["options"][0]["label"] = {"en": "4"}
+    path = write_yaml(tmp_path, document)
+
+    message = load_error(path)
+
+    assert str(path) in message
+    assert "is the code of option '4'" in message
+
+
+def test_error_organisation_type_as_text(tmp_path: Path) -> None:
+    document = minimal_document()
+    question = document["questions"][2]
+    question["type"] = "text"
+    del question["scale"]
+    path = write_yaml(tmp_path, document)
+
+    message = load_error(path)
+
+    assert str(path) in message
+    assert "'organisation_type' question must be select_one" in message
+
+
+def count_question(**changes: Any) -> dict[str, Any]:
+    question = {
+        "code": "c_orgs_other",
+        "instrument": "coordinator",
+        "kind": "profile",
+        "type": "integer",
+        "count": "organisations",
+        "organisation_type": "other",
+        "label": {"en": "Other organisations"},
+    }
+    question.update(changes)
+    return question
+
+
+def test_count_question_accepted(tmp_path: Path) -> None:
+    document = minimal_document()
+    document["questions"].append(count_question())
+
+    questionnaire = load_questionnaire(write_yaml(tmp_path, document))
+
+    assert questionnaire.question("c_orgs_other").count is not None
+
+
+def test_error_count_of_unknown_type(tmp_path: Path) -> None:
+    document = minimal_document()
+    document["questions"].append(count_question(organisation_type="ministry"))
+    path = write_yaml(tmp_path, document)
+
+    message = load_error(path)
+
+    assert "names organisation type 'ministry'" in message
+
+
+def test_error_count_asked_of_partners(tmp_path: Path) -> None:
+    document = minimal_document()
+    document["questions"].append(count_question(instrument="partner"))
+    path = write_yaml(tmp_path, document)
+
+    message = load_error(path)
+
+    assert "must be asked of the coordinator" in message

@@ -139,7 +139,7 @@ def test_distribution_next_to_coordinator() -> None:
     table = table_with_caption(build(), "Answer distributions for function 1")
     row = next(r for r in table.rows if r[0].text == "1.2.1")
 
-    assert row[2].text == "None: 1 (50.0%); Little: 1 (50.0%)"
+    assert row[2].text == "None: 1 (50.0%)\nLittle: 1 (50.0%)"
     assert row[3].text == "Some"
 
 
@@ -175,8 +175,14 @@ def test_annex_lists_exclusions_and_unrecognised() -> None:
 
     excluded = table_with_caption(report, "Rows excluded from scoring")
     unrecognised = table_with_caption(report, "Unrecognised answers")
-    assert [cell.text for cell in excluded.rows[1]] == ["6", "unknown_instrument", "donor"]
-    assert [cell.text for cell in unrecognised.rows[0]] == ["p111", "five", "2", "3, 4"]
+    assert [cell.text for cell in excluded.rows[1]] == ["6", "Unknown instrument", "donor"]
+    assert [cell.text for cell in unrecognised.rows[0]] == [
+        "p111",
+        "1.1.1 Question p111",
+        "five",
+        "2",
+        "3, 4",
+    ]
     assert any(isinstance(b, BulletList) and b.items == ("remarks",) for b in report.blocks)
 
 
@@ -184,3 +190,45 @@ def test_annex_says_when_all_was_read() -> None:
     texts = [b.text for b in build().blocks if isinstance(b, Paragraph)]
 
     assert "Every row was scored and every answer recognised." in texts
+
+
+def test_identical_comments_grouped() -> None:
+    comments = (
+        Comment("p_comment_1", 1, Instrument.PARTNER, None, "Meetings run late.", respondent=0),
+        Comment("p_comment_1", 1, Instrument.PARTNER, None, "Meetings run late.", respondent=1),
+        Comment("p_comment_1", 1, Instrument.PARTNER, None, "Minutes help.", respondent=1),
+    )
+    results = score(response_set(QUESTIONNAIRE, ROWS, comments))
+
+    report = build_preliminary_report(results, QUESTIONNAIRE)
+    lists = [b for b in report.blocks if isinstance(b, BulletList)]
+
+    assert lists[0].items == ("Meetings run late. (partner) ×2", "Minutes help. (partner)")
+
+
+def test_score_near_boundary_keeps_decimals() -> None:
+    from ccpm_core.locale_format import format_score
+
+    assert format_score(75.02, "en") == "75.02%"
+    assert format_score(74.96, "en") == "74.96%"
+    assert format_score(75.0, "en") == "75.0%"
+    assert format_score(62.5, "en") == "62.5%"
+
+
+def test_rates_without_count_explained() -> None:
+    rows = [
+        {"instrument": "partner", "organisation_type": "national_ngo"},
+        {"instrument": "coordinator", "c_orgs_international_ngo": "3"},
+    ]
+    report = build_preliminary_report(score(response_set(QUESTIONNAIRE, rows)), QUESTIONNAIRE)
+    texts = [b.text for b in report.blocks if isinstance(b, Paragraph)]
+
+    assert any("National NGO" in text and "not computed" in text for text in texts)
+
+
+def test_partners_only_on_cover() -> None:
+    results = score(response_set(QUESTIONNAIRE, ROWS), partners_only=True)
+
+    report = build_preliminary_report(results, QUESTIONNAIRE)
+
+    assert report.cover.subtitle.endswith("partners only")

@@ -134,7 +134,6 @@ def test_score_output_file(
 
     code, _, err = run(["score", str(sample_csv), "--format", "json", "-o", str(target)], capsys)
 
-
     assert code == 0
     assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "ccpm.results/1"
     assert str(target) in err
@@ -196,10 +195,10 @@ def test_report_unknown_hub(
 def test_report_unknown_format(
     sample_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(["report", str(sample_csv), "-o", str(tmp_path / "r.pdf")], capsys)
+    code, _, err = run(["report", str(sample_csv), "-o", str(tmp_path / "r.rtf")], capsys)
 
     assert code == 1
-    assert "r.pdf" in err
+    assert "r.rtf" in err
     assert ".docx" in err
 
 
@@ -296,3 +295,108 @@ def test_console_script_error_has_no_traceback(tmp_path: Path) -> None:
     assert completed.returncode == 1
     assert "Traceback" not in completed.stderr
     assert completed.stderr.startswith("Error: ")
+
+
+def test_input_folder_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["score", str(tmp_path)], capsys)
+
+    assert code == 1
+    assert "is a folder" in err
+
+
+def test_missing_input_of_unknown_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["score", str(tmp_path / "answers.json")], capsys)
+
+    assert code == 1
+    assert "file not found" in err
+
+
+def test_fetch_keeps_quality_record(
+    sample_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "fetched.csv"
+
+    code, _, err = run(["fetch", str(sample_csv), "-o", str(target)], capsys)
+    record = json.loads((tmp_path / "fetched.csv.quality.json").read_text(encoding="utf-8"))
+
+    assert code == 0
+    assert record["exclusion_counts"] == {"blank_row": 1}
+    assert record["unrecognised_values"][0]["value"] == "5"
+    assert "fetched.csv.quality.json" in err
+
+
+def test_fetched_file_scores_like_source(
+    sample_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "fetched.csv"
+    run(["fetch", str(sample_csv), "-o", str(target)], capsys)
+
+    _, direct, _ = run(["score", str(sample_csv), "--format", "json"], capsys)
+    _, again, _ = run(["score", str(target), "--format", "json"], capsys)
+
+    assert json.loads(again)["levels"] == json.loads(direct)["levels"]
+
+
+def test_header_only_file_is_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("instrument,hub,organisation_type,p111\n", encoding="utf-8")
+
+    code, _, err = run(["score", str(path)], capsys)
+
+    assert code == 1
+    assert "no response could be scored" in err
+
+
+def test_all_rows_excluded_is_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "french.csv"
+    path.write_text("instrument,p111\nPartenaire,3\n,4\n", encoding="utf-8")
+
+    code, _, err = run(["report", str(path), "-o", str(tmp_path / "r.md")], capsys)
+
+    assert code == 1
+    assert "1 unknown_instrument" in err
+    assert "1 missing_instrument" in err
+    assert not (tmp_path / "r.md").exists()
+
+
+def test_hub_named_national_and_any_case(
+    sample_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    national = tmp_path / "national.md"
+    coastal = tmp_path / "coastal.md"
+
+    first, _, _ = run(["report", str(sample_csv), "-o", str(national), "--hub", "National"], capsys)
+    second, _, _ = run(
+        ["report", str(sample_csv), "-o", str(coastal), "--hub", "coastal HUB"], capsys
+    )
+
+    assert first == 0
+    assert "**Level:** National" in national.read_text(encoding="utf-8")
+    assert second == 0
+    assert "**Level:** Coastal hub" in coastal.read_text(encoding="utf-8")
+
+
+def test_all_levels_never_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "hubs.csv"
+    path.write_text(
+        "instrument,hub,p111\npartner,North East,3\npartner,North-East,2\npartner,,4\n",
+        encoding="utf-8",
+    )
+
+    code, _, err = run(["report", str(path), "-o", str(tmp_path / "r.md"), "--all-levels"], capsys)
+
+    assert code == 0
+    assert (tmp_path / "r.md").is_file()
+    assert (tmp_path / "r-north-east.md").is_file()
+    assert (tmp_path / "r-north-east-2.md").is_file()
+    assert err.count("Report written to") == 3
+
+
+def test_score_table_shows_status_labels(
+    sample_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(["score", str(sample_csv)], capsys)
+
+    assert "Satisfactory" in out
+    assert "no_data" not in out
+    assert "Details: --format json" in out

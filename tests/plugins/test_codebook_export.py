@@ -185,9 +185,9 @@ def test_export_default_language(exporter: QuestionnaireExporter) -> None:
 
 def test_export_unknown_language(exporter: QuestionnaireExporter) -> None:
     with pytest.raises(QuestionnaireError) as caught:
-        exporter.export(standard_questionnaire(), "fr")
-    assert "'ccpm-standard' has no labels in language 'fr'" in str(caught.value)
-    assert "choose one of: en" in str(caught.value)
+        exporter.export(standard_questionnaire(), "de")
+    assert "'ccpm-standard' has no labels in language 'de'" in str(caught.value)
+    assert "choose one of: en, fr, es, ar" in str(caught.value)
 
 
 # ---------------------------------------------------------------- codebook document

@@ -370,16 +370,31 @@ def test_editable_field_minimum_height(document: Document) -> None:
     assert centimetres(row.height) == 3.0
 
 
-def test_column_widths_follow_text(document: Document) -> None:
-    # Longest lines: "1.1 Platform" (12), "Score (%)" (9) and "No data" (7).
+def test_column_widths_fill_text_width(document: Document) -> None:
     widths = [centimetres(column.width) for column in data_table(document).columns]
-    assert widths == [round(16 * 12 / 28, 2), round(16 * 9 / 28, 2), round(16 * 7 / 28, 2)]
+    assert sum(widths) == pytest.approx(16, abs=0.05)
+
+
+def test_column_widths_keep_words_whole(tmp_path: Path) -> None:
+    # Words of 12 and 5 characters need 12 * 0.2 + 0.4 = 2.8 cm and 5 * 0.2 + 0.4 = 1.4 cm.
+    table = Table(
+        header=("Title", "Status", "Score"),
+        rows=((Cell("a long title " * 12), Cell("Satisfactory"), Cell("83.3%")),),
+    )
+    widths = [centimetres(column.width) for column in render(tmp_path, table).tables[0].columns]
+    assert widths[1] == 2.8
+    assert widths[2] == 1.4
+    assert widths[0] == pytest.approx(16 - 2.8 - 1.4, abs=0.02)
 
 
 def test_column_widths_capped(tmp_path: Path) -> None:
+    # Word widths: the 500-character word counts as 18 characters, 18 * 0.2 + 0.4 = 4.0 cm;
+    # "No." needs 3 * 0.2 + 0.4 = 1.0 cm. Lines (capped at 40, at least 6) ask for
+    # 8.0 and 1.2 cm, so the spare 11 cm is shared 4.0 : 0.2.
     table = Table(header=("Comment", "No."), rows=((Cell("x" * 500), Cell("1", numeric=True)),))
     widths = [centimetres(column.width) for column in render(tmp_path, table).tables[0].columns]
-    assert widths == [round(16 * 40 / 46, 2), round(16 * 6 / 46, 2)]
+    assert widths[1] == round(1.0 + 11 * 0.2 / 4.2, 2)
+    assert widths[0] == round(4.0 + 11 * 4.0 / 4.2, 2)
 
 
 def test_cell_widths_match_grid(document: Document) -> None:

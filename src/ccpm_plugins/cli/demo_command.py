@@ -23,13 +23,21 @@ DEMO_DATE = dt.date(2026, 11, 30)
     show_default=True,
     help="Folder to write the sample survey, its results and its reports into.",
 )
-def demo(output_dir: Path) -> None:
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    metavar="CODE",
+    help="Language of the reports: en, fr, es or ar (default: en).",
+)
+def demo(output_dir: Path, language: str | None) -> None:
     """Write a sample CCPM survey, score it and write its reports.
 
     The sample has a national level and two hubs with about 60 partners and a
     coordinator each. The files written are the same ones `ccpm score` and
     `ccpm report` produce from a real survey.
     """
+    from ccpm_core.i18n import translator
     from ccpm_core.normalise import normalise_responses
     from ccpm_core.plugin_api import SourceRequest
     from ccpm_core.questionnaire import standard_questionnaire
@@ -37,9 +45,14 @@ def demo(output_dir: Path) -> None:
     from ccpm_core.sample import sample_responses
     from ccpm_core.scoring import score
     from ccpm_plugins import plugin_host
-    from ccpm_plugins.cli.score_commands import format_results_table, write_level_reports
+    from ccpm_plugins.cli.score_commands import (
+        format_results_table,
+        report_language,
+        write_level_reports,
+    )
 
     questionnaire = standard_questionnaire()
+    language = report_language(questionnaire, language)
     output_dir.mkdir(parents=True, exist_ok=True)
 
     responses_path = output_dir / "responses.csv"
@@ -56,17 +69,24 @@ def demo(output_dir: Path) -> None:
         json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
 
+    # The sample's cover facts are report text, so they follow the report language.
+    gettext = translator(language)
     metadata = ReportMetadata(
-        cluster="Health (sample)",
-        country="Sample country",
+        cluster=gettext("Health (sample)"),
+        country=gettext("Sample country"),
         date=DEMO_DATE,
-        survey_period="2 to 16 November 2026",
+        survey_period=gettext("2 to 16 November 2026"),
     )
     reports = write_level_reports(
-        results, questionnaire, metadata, output_dir / "preliminary-report.docx", results.hubs
+        results,
+        questionnaire,
+        metadata,
+        output_dir / "preliminary-report.docx",
+        results.hubs,
+        language,
     )
     reports += write_level_reports(
-        results, questionnaire, metadata, output_dir / "preliminary-report.md", [None]
+        results, questionnaire, metadata, output_dir / "preliminary-report.md", [None], language
     )
 
     click.echo(format_results_table(results))

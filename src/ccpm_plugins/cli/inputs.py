@@ -46,20 +46,25 @@ def response_input_options(function: F) -> F:
             type=click.Path(dir_okay=False, path_type=Path),
             help="Questionnaire file (YAML or JSON) to use instead of the standard one.",
         ),
-        *(_source_option(name, help_text) for name, help_text in _declared_source_options()),
+        *(
+            _source_option(name, help_text, flag)
+            for name, help_text, flag in _declared_source_options()
+        ),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
     return function
 
 
-def _source_option(name: str, help_text: str) -> Callable[[F], F]:
-    flag = "--" + name.replace("_", "-")
-    return click.option(flag, f"source_opt_{name}", metavar="VALUE", help=help_text)
+def _source_option(name: str, help_text: str, flag: bool) -> Callable[[F], F]:
+    option = "--" + name.replace("_", "-")
+    if flag:
+        return click.option(option, f"source_opt_{name}", flag_value="yes", help=help_text)
+    return click.option(option, f"source_opt_{name}", metavar="VALUE", help=help_text)
 
 
 @functools.cache
-def _declared_source_options() -> tuple[tuple[str, str], ...]:
+def _declared_source_options() -> tuple[tuple[str, str, bool], ...]:
     from ccpm_core.errors import CcpmError
     from ccpm_plugins import plugin_host
 
@@ -70,11 +75,11 @@ def _declared_source_options() -> tuple[tuple[str, str], ...]:
     except CcpmError:
         return ()
 
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, bool]] = {}
     for source in sources.values():
         for option in source.options:
-            seen.setdefault(option.name, f"{option.help} [{source.name}]")
-    return tuple(sorted(seen.items()))
+            seen.setdefault(option.name, (f"{option.help} [{source.name}]", option.flag))
+    return tuple((name, help_text, flag) for name, (help_text, flag) in sorted(seen.items()))
 
 
 def load_questionnaire_option(path: Path | None) -> Questionnaire:
@@ -121,6 +126,7 @@ def resolve_source(
     if source_name is not None:
         source = host.source(source_name)
     elif input_path is not None:
+        _check_input_file(input_path)
         found = host.source_for_file(input_path)
         if found is None:
             msg = (
@@ -152,3 +158,16 @@ def resolve_source(
 
     request = SourceRequest(questionnaire=questionnaire, location=input_path, options=given)
     return source, request
+
+
+def _check_input_file(input_path: str) -> None:
+    """Raise a clear error for an INPUT that is missing or is a folder."""
+    from ccpm_core.errors import InputError
+
+    path = Path(input_path)
+    if path.is_dir():
+        msg = f"{input_path}: is a folder; give a response file, such as responses.csv"
+        raise InputError(msg)
+    if not path.exists():
+        msg = f"{input_path}: file not found; check the path"
+        raise InputError(msg)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,15 @@ if TYPE_CHECKING:
     from ccpm_core.report_builder import ReportMetadata
     from ccpm_core.results import Results
 
-__all__ = ["format_results_table", "report", "score", "write_level_reports", "write_report"]
+__all__ = [
+    "format_results_table",
+    "report",
+    "report_language",
+    "require_scored_rows",
+    "score",
+    "write_level_reports",
+    "write_report",
+]
 
 STRATEGY_CHOICES = ("median", "mean-of-item-means")
 
@@ -46,10 +55,11 @@ _partners_only_option = click.option(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "csv"]),
     default="table",
     show_default=True,
-    help="table for reading, json for the ccpm.results/1 document.",
+    help="table for reading, json for the ccpm.results/1 document, csv for spreadsheets "
+    "(one row per level, unit and respondent pool; UTF-8 with a byte order mark).",
 )
 @click.option(
     "-o",
@@ -73,7 +83,11 @@ def score(
     questionnaire = load_questionnaire_option(questionnaire_path)
     responses = read_responses(input_path, source_name, questionnaire, source_options)
     results = score_responses(responses, strategy, partners_only=partners_only)
+    require_scored_rows(results)
 
+    if output_format == "csv":
+        _write_results_csv(results, output)
+        return
     if output_format == "json":
         text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n"
     else:
@@ -96,7 +110,7 @@ def score(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="Report file; its ending picks the format (.docx or .md).",
+    help="Report file; its ending picks the format: .docx, .md, .html, .xlsx or .pdf.",
 )
 @click.option("--cluster", default="", help="Cluster name for the cover, such as 'Health'.")
 @click.option("--country", default="", help="Country or operation for the cover.")
@@ -115,6 +129,14 @@ def score(
     is_flag=True,
     help="Write one report per level: OUTPUT for national, OUTPUT-<hub> for each hub.",
 )
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    metavar="CODE",
+    help="Report language, one of the questionnaire's: en, fr, es or ar for the standard "
+    "one (default: the questionnaire's first language).",
+)
 def report(
     input_path: str | None,
     source_name: str | None,
@@ -128,6 +150,7 @@ def report(
     survey_period: str,
     hub: str | None,
     all_levels: bool,
+    language: str | None,
     **source_options: Any,
 ) -> None:
     """Write the preliminary CCPM report of INPUT, ready to edit at the workshop."""
@@ -139,8 +162,10 @@ def report(
         raise click.UsageError(msg)
 
     questionnaire = load_questionnaire_option(questionnaire_path)
+    language = report_language(questionnaire, language)
     responses = read_responses(input_path, source_name, questionnaire, source_options)
     results = score_responses(responses, strategy, partners_only=partners_only)
+    require_scored_rows(results)
     metadata = ReportMetadata(
         cluster=cluster,
         country=country,
@@ -149,9 +174,11 @@ def report(
     )
 
     if all_levels:
-        written = write_level_reports(results, questionnaire, metadata, output, results.hubs)
+        written = write_level_reports(
+            results, questionnaire, metadata, output, results.hubs, language
+        )
     else:
-        written = [write_report(results, questionnaire, metadata, output, hub)]
+        written = [write_report(results, questionnaire, metadata, output, hub, language)]
     for path in written:
         click.echo(f"Report written to {path}", err=True)
 
@@ -162,17 +189,32 @@ def write_level_reports(
     metadata: ReportMetadata,
     output: Path,
     hubs: list[str | None],
+    language: str | None = None,
 ) -> list[Path]:
-    """Render the report of each level: ``output`` for national, ``<stem>-<hub>`` for a hub."""
-    written: list[Path] = []
+    """Render the report of each level: ``output`` for national, ``<stem>-<hub>`` for a hub.
+
+    Reports are in ``language``, by default the questionnaire's first language.
+    """
+    paths = _level_paths(output, hubs)
+    return [
+        write_report(results, questionnaire, metadata, path, hub, language)
+        for hub, path in zip(hubs, paths, strict=True)
+    ]
+
+
+def _level_paths(output: Path, hubs: list[str | None]) -> list[Path]:
+    """Name each level's file, numbering hubs whose names give the same file name."""
+    taken: set[str] = set()
+    paths: list[Path] = []
     for hub in hubs:
-        path = (
-            output
-            if hub is None
-            else output.with_name(f"{output.stem}-{_slug(hub)}{output.suffix}")
-        )
-        written.append(write_report(results, questionnaire, metadata, path, hub))
-    return written
+        stem = output.stem if hub is None else f"{output.stem}-{_slug(hub)}"
+        candidate, number = stem, 1
+        while candidate.casefold() in taken:
+            number += 1
+            candidate = f"{stem}-{number}"
+        taken.add(candidate.casefold())
+        paths.append(output.with_name(candidate + output.suffix))
+    return paths
 
 
 def write_report(
@@ -181,19 +223,107 @@ def write_report(
     metadata: ReportMetadata,
     path: Path,
     hub: str | None,
+    language: str | None = None,
 ) -> Path:
-    """Render the report of one level to ``path``; the file ending picks the renderer."""
+    """Render the report of one level to ``path``; the file ending picks the renderer.
+
+    The report is in ``language``, by default the questionnaire's first language.
+    """
     from ccpm_core.errors import InputError
     from ccpm_core.report_builder import build_preliminary_report
     from ccpm_plugins import plugin_host
 
     renderer = plugin_host().renderer_for_file(path.name)
     try:
-        model = build_preliminary_report(results, questionnaire, metadata, hub=hub)
+        model = build_preliminary_report(
+            results,
+            questionnaire,
+            metadata,
+            hub=_known_hub(results, hub),
+            language=language or questionnaire.default_language,
+        )
     except KeyError as error:
         msg = f"{error.args[0]}; choose a level with --hub NAME, or use --all-levels"
         raise InputError(msg) from None
     return renderer.render(model, path)[0]
+
+
+def _known_hub(results: Results, hub: str | None) -> str | None:
+    """Return the level ``--hub`` names: ``national`` is the national level, case is ignored."""
+    from ccpm_core.labels import match_key
+
+    if hub is None or match_key(hub) == "national":
+        return None
+    for known in results.hubs:
+        if known is not None and match_key(known) == match_key(hub):
+            return known
+    return hub
+
+
+def require_scored_rows(results: Results) -> None:
+    """Raise InputError when no row of the input could be scored, naming why."""
+    from ccpm_core.errors import InputError
+
+    quality = results.quality
+    if quality.rows_scored:
+        return
+    reasons = ", ".join(f"{count} {reason}" for reason, count in quality.exclusion_counts().items())
+    detail = f" ({reasons})" if reasons else ""
+    msg = (
+        f"{quality.source}: no response could be scored: {quality.rows_read} rows read, "
+        f"{len(quality.exclusions)} excluded{detail}; check that the file has response "
+        "rows and an instrument column saying partner or coordinator"
+    )
+    raise InputError(msg)
+
+
+def report_language(questionnaire: Questionnaire, language: str | None) -> str:
+    """Check a ``--lang`` value against the questionnaire's languages and return the language.
+
+    None gives the questionnaire's first language. Raises
+    :class:`click.BadParameter` for a language the questionnaire has no labels
+    in. A language without a message catalog is accepted with a warning on
+    stderr, because the report's own text then stays English.
+    """
+    from ccpm_core.i18n import catalog_languages
+
+    if language is None:
+        return questionnaire.default_language
+    if language not in questionnaire.languages:
+        msg = (
+            f"questionnaire {questionnaire.id!r} has no labels in {language!r}; "
+            f"choose one of: {', '.join(questionnaire.languages)}"
+        )
+        raise click.BadParameter(msg, param_hint="'--lang'")
+    if language not in catalog_languages():
+        click.echo(
+            f"Warning: ccpm has no translation into {language!r}; headings, status labels "
+            "and notes stay English, while questionnaire labels follow the questionnaire.",
+            err=True,
+        )
+    return language
+
+
+def _write_results_csv(results: Results, output: Path | None) -> None:
+    """Write the results frame as CSV to ``output``, or as bytes to standard output."""
+    from ccpm_plugins.results_csv import results_csv
+
+    csv = results_csv(results)
+    if output is None:
+        # Bytes, not text, so the byte order mark and UTF-8 survive any terminal encoding.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(csv.data)
+        sys.stdout.buffer.flush()
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(csv.data)
+        click.echo(f"Results written to {output}", err=True)
+    if csv.neutralised_cells:
+        click.echo(
+            f"{csv.neutralised_cells} text cells start with =, +, -, @, a tab or a carriage "
+            "return; each got a leading ' so that spreadsheets show it as text.",
+            err=True,
+        )
 
 
 def _slug(name: str) -> str:
@@ -204,8 +334,11 @@ def _slug(name: str) -> str:
 def format_results_table(results: Results) -> str:
     """Format the section scores of every level as a plain-text table."""
     from ccpm_core.framework import SECTIONS
+    from ccpm_core.locale_format import format_score
+    from ccpm_core.report_builder import status_label
 
-    lines: list[str] = [f"Strategy: {results.strategy}"]
+    strategy = results.strategy + (", partners only" if results.partners_only else "")
+    lines: list[str] = [f"Strategy: {strategy}"]
     for level in results.levels:
         title = "National level" if level.hub is None else f"Hub: {level.hub}"
         lines += [
@@ -216,10 +349,10 @@ def format_results_table(results: Results) -> str:
         ]
         for section in level.sections:
             figure = section.overall
-            shown = "-" if figure.percent is None else f"{figure.percent:.1f}"
+            shown = format_score(figure.percent, "en")
             title_text = SECTIONS[section.id].title
             lines.append(
-                f"{section.id:<8} {shown:>7}  {figure.status.value:<15} {figure.n:>5}  "
+                f"{section.id:<8} {shown:>7}  {status_label(figure.status):<15} {figure.n:>5}  "
                 f"{title_text[:60]}"
             )
 
@@ -231,6 +364,9 @@ def format_results_table(results: Results) -> str:
         f"{sum(u.count for u in quality.unrecognised_values)}, "
         f"unknown columns: {len(quality.unknown_columns)}",
     ]
+    lines += [f"Note: {note}" for note in quality.notes]
+    if quality.exclusions or quality.unrecognised_values or quality.unknown_columns:
+        lines.append("Details: --format json (data_quality), or the annex of `ccpm report`.")
     return "\n".join(lines) + "\n"
 
 

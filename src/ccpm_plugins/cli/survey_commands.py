@@ -14,6 +14,7 @@ from ccpm_plugins.cli.inputs import (
     resolve_source,
     response_input_options,
 )
+from ccpm_plugins.cli.store_options import store_option
 
 if TYPE_CHECKING:
     from ccpm_core.progress import SurveyProgress
@@ -43,14 +44,23 @@ def fetch(
 
     The file can then be scored and reported on with `ccpm score` and
     `ccpm report`. SOURCE options such as --server are those of the source.
+    Rows excluded and answers not recognised while fetching are not in the
+    file, so they are listed beside it in OUTPUT.quality.json.
     """
     questionnaire = load_questionnaire_option(questionnaire_path)
     responses = read_responses(input_path, source_name, questionnaire, source_options)
 
     output.parent.mkdir(parents=True, exist_ok=True)
+    # NOTE: comments are written as given, so a comment such as "=1+1" would run
+    # as a formula if this file were opened in a spreadsheet program; it is meant
+    # for ccpm to read, and prefixing it would change the comment.
     responses.to_frame(with_comments=True).to_csv(output, index=False, encoding="utf-8")
-
     quality = responses.quality
+    quality_path = output.with_name(output.name + ".quality.json")
+    quality_path.write_text(
+        json.dumps(quality.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
     click.echo(
         f"{quality.rows_scored} responses written to {output} "
         f"({quality.rows_read} read, {len(quality.exclusions)} excluded, "
@@ -61,6 +71,7 @@ def fetch(
         click.echo(f"  excluded as {reason}: {count}", err=True)
     for note in quality.notes:
         click.echo(f"  note: {note}", err=True)
+    click.echo(f"Data-quality record written to {quality_path}", err=True)
 
 
 @click.command()
@@ -73,14 +84,27 @@ def fetch(
     show_default=True,
     help="table for reading, json for scripts.",
 )
+@click.option(
+    "--exercise",
+    "exercise_id",
+    type=int,
+    help="Store the counts for this exercise and show the change since its last count.",
+)
+@store_option
 def progress(
     input_path: str | None,
     source_name: str | None,
     questionnaire_path: Path | None,
     output_format: str,
+    exercise_id: int | None,
+    store_location: str | None,
     **source_options: Any,
 ) -> None:
-    """Count responses so far by instrument, level and organisation type, with response rates."""
+    """Count responses so far by instrument, level and organisation type, with response rates.
+
+    With --exercise, the counts are also stored with their time for that
+    exercise, whose survey must be open, for the weekly progress note.
+    """
     from ccpm_core.normalise import normalise_responses
     from ccpm_core.progress import survey_progress
 
@@ -90,12 +114,19 @@ def progress(
         survey_progress(normalise_responses(raw, questionnaire), group)
         for group, raw in source.read_progress(request)
     ]
+    change = None
+    if exercise_id is not None:
+        from ccpm_plugins.cli.progress_snapshots import record_snapshot
+
+        change = record_snapshot(store_location, exercise_id, groups)
 
     if output_format == "json":
         document = {"schema": "ccpm.progress/1", "groups": [g.to_dict() for g in groups]}
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         click.echo(format_progress_table(groups), nl=False)
+    if change is not None:
+        click.echo(change, nl=False, err=output_format == "json")
 
 
 def format_progress_table(groups: list[SurveyProgress]) -> str:

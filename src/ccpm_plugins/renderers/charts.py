@@ -1,7 +1,8 @@
-"""Score charts drawn as PNG images, sized to print 16 cm wide on an A4 page.
+"""Score charts drawn as PNG or SVG images, sized to print 16 cm wide on an A4 page.
 
-Matplotlib is used through :class:`matplotlib.figure.Figure` and the Agg
-canvas only, never through pyplot, so drawing a chart touches no global
+Both formats come from one figure, built by :func:`build_chart_figure`.
+Matplotlib is used through :class:`matplotlib.figure.Figure` and its Agg and
+SVG canvases only, never through pyplot, so drawing a chart touches no global
 figure state. Matplotlib is imported on the first call, which keeps the
 plugin host fast for commands that draw no chart.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -18,6 +20,8 @@ import attrs
 
 from ccpm_core.errors import RenderError
 from ccpm_core.framework import Status
+from ccpm_core.i18n import is_right_to_left
+from ccpm_core.locale_format import decimal_separator
 from ccpm_core.report_model import Chart, ChartBar
 from ccpm_plugins.renderers.styling import DARK_TEXT, MUTED_TEXT, OUTLINE, status_style
 
@@ -30,8 +34,12 @@ __all__ = [
     "CHART_DPI",
     "CHART_WIDTH_CM",
     "REFERENCE_SCORES",
+    "SVG_HASH_SALT",
+    "build_chart_figure",
+    "check_chart_scores",
     "format_score",
     "render_chart_png",
+    "render_chart_svg",
 ]
 
 CHART_WIDTH_CM = 16.0
@@ -40,6 +48,9 @@ CHART_DPI = 200
 
 REFERENCE_SCORES = (25, 50, 75)
 """Band boundaries of the status scale, drawn as thin vertical lines."""
+
+SVG_HASH_SALT = "ccpm"
+"""Fixed salt of the element ids that Matplotlib derives from hashes, so SVG output repeats."""
 
 _CM_PER_INCH = 2.54
 
@@ -71,6 +82,14 @@ _MARGIN_HEIGHT = 0.25
 _INSIDE_LABEL_FROM = 88.0
 """Minimum score whose value is printed inside the bar end, so the text stays left of 100."""
 
+_NO_SVG_METADATA: dict[str, str | None] = {
+    "Creator": None,
+    "Date": None,
+    "Format": None,
+    "Type": None,
+}
+"""SVG metadata entries set to None, which Matplotlib then leaves out of the file."""
+
 
 @attrs.frozen
 class _Layout:
@@ -92,9 +111,48 @@ def render_chart_png(chart: Chart) -> bytes:
     score is not a number from 0 to 100.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = build_chart_figure(chart)
+    FigureCanvasAgg(figure)
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def render_chart_svg(chart: Chart) -> str:
+    """Draw ``chart`` as horizontal score bars and return a standalone SVG document.
+
+    Text is drawn as glyph outlines, so the image looks the same without the
+    font installed. The same chart gives the same text on every run: the
+    document carries no date or software version, and element ids come from
+    hashes salted with :data:`SVG_HASH_SALT`. Raises
+    :class:`~ccpm_core.errors.RenderError` when a score is not a number from
+    0 to 100.
+    """
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    figure = build_chart_figure(chart)
+    FigureCanvasSVG(figure)
+
+    buffer = io.StringIO()
+    # Matplotlib reads both settings while it writes, not when the figure is built.
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
+        figure.savefig(buffer, format="svg", metadata=_NO_SVG_METADATA)
+    return buffer.getvalue()
+
+
+def build_chart_figure(chart: Chart) -> Figure:
+    """Build the Matplotlib figure of ``chart``, without a canvas attached.
+
+    Attach the canvas of the output format (Agg for PNG, SVG for SVG) before
+    saving. Raises :class:`~ccpm_core.errors.RenderError` when a score is not
+    a number from 0 to 100.
+    """
     from matplotlib.figure import Figure
 
-    _check_scores(chart)
+    check_chart_scores(chart)
     layout = _plan_layout(chart)
 
     figure = Figure(
@@ -103,18 +161,23 @@ def render_chart_png(chart: Chart) -> bytes:
         layout="constrained",
         facecolor="white",
     )
-    FigureCanvasAgg(figure)
     axes = figure.add_subplot()
 
     if layout.title:
-        # A figure title, unlike an axes title, can start left of the bar labels.
+        # A figure title, unlike an axes title, can start left of the bar labels,
+        # or at the right edge in a right-to-left language, where reading starts.
+        right_to_left = is_right_to_left(chart.language)
         figure.suptitle(
-            _literal(layout.title), x=0.01, ha="left", fontsize=_TITLE_SIZE, fontweight="bold"
+            _literal(layout.title),
+            x=0.99 if right_to_left else 0.01,
+            ha="right" if right_to_left else "left",
+            fontsize=_TITLE_SIZE,
+            fontweight="bold",
         )
     _draw_frame(axes, chart, layout)
     if chart.bars:
         for centre, bar in zip(layout.row_centres, chart.bars, strict=True):
-            _draw_bar(axes, centre, bar, chart.no_data_label)
+            _draw_bar(axes, centre, bar, chart)
     else:
         axes.text(
             50,
@@ -123,23 +186,21 @@ def render_chart_png(chart: Chart) -> bytes:
             ha="center",
             va="center",
             fontsize=_TEXT_SIZE,
-            style="italic",
+            style=_note_style(chart.no_data_label),
             color=MUTED_TEXT,
             bbox={"facecolor": "white", "edgecolor": "none"},
         )
     _draw_legend(figure, chart, layout)
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
-    return buffer.getvalue()
+    return figure
 
 
-def format_score(score: float) -> str:
+def format_score(score: float, separator: str = ".") -> str:
     """Format a score for display, rounded half up to a whole number.
 
     A score within half a point of a band boundary but not on it keeps one
-    decimal, so that 74.6 does not read as 75, which is a different band.
-    Rounding is for display only: the bar length uses the exact score.
+    decimal, written with the decimal ``separator`` (``,`` in French), so
+    that 74.6 does not read as 75, which is a different band. Rounding is for
+    display only: the bar length uses the exact score.
     """
     exact = Decimal(repr(score))
     near_boundary = any(
@@ -147,10 +208,11 @@ def format_score(score: float) -> str:
         for boundary in REFERENCE_SCORES
     )
     places = Decimal("0.1") if near_boundary else Decimal("1")
-    return str(exact.quantize(places, rounding=ROUND_HALF_UP))
+    return str(exact.quantize(places, rounding=ROUND_HALF_UP)).replace(".", separator)
 
 
-def _check_scores(chart: Chart) -> None:
+def check_chart_scores(chart: Chart) -> None:
+    """Raise :class:`~ccpm_core.errors.RenderError` unless every score is from 0 to 100 or None."""
     for bar in chart.bars:
         if bar.score is None:
             continue
@@ -235,7 +297,7 @@ def _draw_frame(axes: Axes, chart: Chart, layout: _Layout) -> None:
         axes.axvline(score, color=OUTLINE, linewidth=0.6, zorder=0)
 
 
-def _draw_bar(axes: Axes, centre: float, bar: ChartBar, no_data_label: str) -> None:
+def _draw_bar(axes: Axes, centre: float, bar: ChartBar, chart: Chart) -> None:
     if bar.score is None:
         axes.barh(
             centre,
@@ -250,11 +312,11 @@ def _draw_bar(axes: Axes, centre: float, bar: ChartBar, no_data_label: str) -> N
         axes.text(
             1.5,
             centre,
-            _literal(no_data_label),
+            _literal(chart.no_data_label),
             ha="left",
             va="center",
             fontsize=_TEXT_SIZE,
-            style="italic",
+            style=_note_style(chart.no_data_label),
             color=MUTED_TEXT,
             zorder=3,
         )
@@ -270,7 +332,7 @@ def _draw_bar(axes: Axes, centre: float, bar: ChartBar, no_data_label: str) -> N
         linewidth=0.4,
         zorder=2,
     )
-    value = format_score(bar.score)
+    value = format_score(bar.score, decimal_separator(chart.language))
     if bar.score >= _INSIDE_LABEL_FROM:
         axes.text(
             bar.score - 1,
@@ -300,6 +362,11 @@ def _draw_legend(figure: Figure, chart: Chart, layout: _Layout) -> None:
         return
     handles = [_legend_patch(status, label) for status, label in chart.legend]
     columns = layout.legend_columns
+    right_to_left = is_right_to_left(chart.language)
+    if right_to_left:
+        # Each row then starts at the right, where a right-to-left reader begins.
+        rows = [handles[start : start + columns] for start in range(0, len(handles), columns)]
+        handles = [handle for row in rows for handle in reversed(row)]
 
     # Matplotlib fills a legend column by column. Reordering the entries makes
     # them read row by row, in the order the chart lists them.
@@ -310,6 +377,8 @@ def _draw_legend(figure: Figure, chart: Chart, layout: _Layout) -> None:
         ncols=layout.legend_columns,
         fontsize=_TEXT_SIZE,
         frameon=False,
+        # The colour key goes before its label in reading order.
+        markerfirst=not right_to_left,
     )
 
 
@@ -330,6 +399,17 @@ def _legend_patch(status: Status, label: str) -> Patch:
         linewidth=0.4,
         label=_literal(label),
     )
+
+
+def _note_style(text: str) -> str:
+    """Return the font style of a note such as "no data": italic, or upright for right-to-left text.
+
+    Arabic script has no italic tradition, and DejaVu Sans Oblique, the italic
+    of the font bundled with Matplotlib 3.11, has no Arabic glyphs. The text
+    decides, not the report language, so a stray Arabic label is safe too.
+    """
+    right_to_left = any(unicodedata.bidirectional(character) in ("R", "AL") for character in text)
+    return "normal" if right_to_left else "italic"
 
 
 def _literal(text: str) -> str:

@@ -13,13 +13,11 @@ timestamp.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-import os
 import re
 import struct
-import zipfile
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -35,12 +33,14 @@ from docx.section import Section
 from docx.shared import Cm, Length, RGBColor
 from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
+from docx.text.font import Font
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from ccpm_core.errors import RenderError
 from ccpm_core.hookspecs import hookimpl
-from ccpm_core.i18n import translator
+from ccpm_core.i18n import is_right_to_left, translator
+from ccpm_core.locale_format import format_date
 from ccpm_core.plugin_api import ReportRenderer
 from ccpm_core.report_model import (
     Block,
@@ -55,11 +55,14 @@ from ccpm_core.report_model import (
     Table,
 )
 from ccpm_plugins.renderers.charts import CHART_WIDTH_CM, render_chart_png
+from ccpm_plugins.renderers.file_output import repack_zip_with_fixed_times, write_atomically
+from ccpm_plugins.renderers.spreadsheet_text import XML_FORBIDDEN
 from ccpm_plugins.renderers.styling import MUTED_TEXT, TABLE_HEADER_FILL, status_style
 
 __all__ = ["DocxRenderer", "ccpm_register_renderers", "xml_safe_text"]
 
 Translate = Callable[[str], str]
+"""A gettext function; parameters of this type are named ``gettext`` for message extraction."""
 
 # A4 with 2.5 cm margins leaves 16 cm of text width, the chart width.
 _PAGE_WIDTH_CM = 21.0
@@ -74,18 +77,42 @@ _MAX_WORD_HEADING_LEVEL = 9
 # Column weights in characters of the longest line, see _column_widths.
 _MIN_COLUMN_WEIGHT = 6
 _MAX_COLUMN_WEIGHT = 40
+_CM_PER_CHARACTER = 0.2
+"""Estimated width of an average character of 10 pt body text, in centimetres."""
+_CELL_PADDING_CM = 0.4
+"""Left and right cell margins of Word's default table style together."""
+_MAX_WORD_CHARACTERS = 18
+"""Longer words (long codes, URLs) may wrap, so one of them cannot take the whole width."""
 
 _EDITABLE_FIELD_MIN_HEIGHT = Cm(3.0)
 _GREY_TEXT = RGBColor.from_string(MUTED_TEXT[1:].upper())
 
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-"""Timestamp of every ZIP entry: the earliest that ZIP can store."""
 
-# Characters that XML 1.0 forbids, and lone surrogates, which cannot be
-# encoded. Tab, line feed and carriage return are allowed.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
-_RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
+_RIGHT_TO_LEFT_CLASSES = frozenset({"R", "AL"})
+"""Unicode bidirectional classes of right-to-left letters: R (Hebrew) and AL (Arabic, Thaana)."""
+
+# Elements that follow w:bidi in a paragraph's properties, in the order that
+# the WordprocessingML schema (ECMA-376 CT_PPrBase) requires.
+_AFTER_PARAGRAPH_BIDI = (
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 _THUMBNAIL_RELATIONSHIP = (
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
@@ -107,7 +134,7 @@ class DocxRenderer(ReportRenderer):
         """
         path = Path(path)
         document = _build_document(report)
-        _write_atomically(path, _package_bytes(document))
+        write_atomically(path, _package_bytes(document))
         return [path]
 
 
@@ -120,30 +147,28 @@ def ccpm_register_renderers(register: Callable[[ReportRenderer], None]) -> None:
 def xml_safe_text(text: str) -> str:
     """Return text that Word can store: ``\\n`` line breaks, XML-forbidden characters as U+FFFD."""
     unified = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _XML_FORBIDDEN.sub("\ufffd", unified)
+    return XML_FORBIDDEN.sub("\ufffd", unified)
 
 
 def _build_document(report: Report) -> Document:
     document = docx.Document()
-    translate = translator(report.language)
+    gettext = translator(report.language)
 
     _set_page_layout(document.sections[0])
     _set_language(document, report.language)
     _set_core_properties(document, report)
     _drop_thumbnail(document)
 
-    _add_cover(document, report.cover, translate)
+    _add_cover(document, report.cover, gettext, report.language)
     for block in report.blocks:
-        _add_block(document, block, translate)
+        _add_block(document, block, gettext)
 
-    if _is_right_to_left(report.language):
+    if is_right_to_left(report.language):
         for table in document.tables:
             _mirror_columns(table)
+        _mark_paragraphs_right_to_left(document)
+    _mark_right_to_left_runs(document)
     return document
-
-
-def _is_right_to_left(language: str) -> bool:
-    return language.split("-")[0].lower() in _RIGHT_TO_LEFT_LANGUAGES
 
 
 def _set_page_layout(section: Section) -> None:
@@ -193,8 +218,11 @@ def _set_language(document: Document, language: str) -> None:
     # ("fr-FR"); whether every Word version maps a bare "fr" is unverified.
     if language_element is not None:
         language_element.set(qn("w:val"), language)
+        if is_right_to_left(language):
+            # w:bidi is the proofing language of right-to-left (complex script) text.
+            language_element.set(qn("w:bidi"), language)
 
-    if _is_right_to_left(language):
+    if is_right_to_left(language):
         paragraph_defaults = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
         if paragraph_defaults is not None:
             paragraph_defaults.insert(0, OxmlElement("w:bidi"))
@@ -230,29 +258,31 @@ def _drop_thumbnail(document: Document) -> None:
             del relationships[relationship_id]
 
 
-def _add_cover(document: Document, cover: Cover, translate: Translate) -> None:
+def _add_cover(document: Document, cover: Cover, gettext: Translate, language: str) -> None:
     document.add_paragraph(xml_safe_text(cover.title), style="Title")
     if cover.subtitle.strip():
         document.add_paragraph(xml_safe_text(cover.subtitle), style="Subtitle")
 
     facts = [
-        (translate("Cluster"), cover.cluster),
-        (translate("Country"), cover.country),
-        (translate("Level"), cover.level),
-        (translate("Date"), cover.date.isoformat() if cover.date else ""),
-        (translate("Survey period"), cover.survey_period),
+        (gettext("Cluster"), cover.cluster),
+        (gettext("Country"), cover.country),
+        (gettext("Level"), cover.level),
+        (gettext("Date"), format_date(cover.date, language) if cover.date else ""),
+        (gettext("Survey period"), cover.survey_period),
     ]
+    # TRANSLATORS: a cover fact's label and the mark before its value, such as "Country:".
+    label_format = gettext("{label}:")
     for label, value in facts:
         if not value.strip():
             continue
         paragraph = document.add_paragraph()
-        paragraph.add_run(xml_safe_text(f"{label}: ")).bold = True
+        paragraph.add_run(xml_safe_text(label_format.format(label=label) + " ")).bold = True
         paragraph.add_run(xml_safe_text(value))
 
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _add_block(document: Document, block: Block, translate: Translate) -> None:
+def _add_block(document: Document, block: Block, gettext: Translate) -> None:
     match block:
         case Heading():
             _add_heading(document, block)
@@ -266,7 +296,7 @@ def _add_block(document: Document, block: Block, translate: Translate) -> None:
         case Chart():
             _add_chart(document, block)
         case EditableField():
-            _add_editable_field(document, block, translate)
+            _add_editable_field(document, block, gettext)
         case _:
             msg = f"the DOCX renderer cannot draw a block of type {type(block).__name__}"
             raise RenderError(msg)
@@ -319,18 +349,39 @@ def _add_table(document: Document, table: Table) -> None:
 
 
 def _column_widths(table: Table) -> list[Length]:
-    """Share the text width between columns by the longest line in each, within limits.
+    """Share the text width between columns so that no word is broken, then by line length.
 
-    The limits keep a short column wide enough for its header word and stop
-    one long comment from squeezing every other column.
+    Each column first gets room for its longest word ("Satisfactory", "83.3%"),
+    so that words never wrap in the middle; the rest of the width goes to the
+    columns with long lines, such as titles and comments, in proportion to
+    their longest line within limits.
     """
-    weights = []
+    word_widths: list[float] = []
+    weights: list[float] = []
     for column, header in enumerate(table.header):
         texts = [header, *(row[column].text for row in table.rows)]
-        longest = max(len(line) for text in texts for line in text.splitlines() or [""])
-        weights.append(min(max(longest, _MIN_COLUMN_WEIGHT), _MAX_COLUMN_WEIGHT))
-    total = sum(weights)
-    return [Cm(_TEXT_WIDTH_CM * weight / total) for weight in weights]
+        lines = [line for text in texts for line in text.splitlines()] or [""]
+        longest_word = max((len(word) for line in lines for word in line.split()), default=0)
+        longest_line = max(len(line) for line in lines)
+        word_widths.append(
+            min(longest_word, _MAX_WORD_CHARACTERS) * _CM_PER_CHARACTER + _CELL_PADDING_CM
+        )
+        weights.append(min(max(longest_line, _MIN_COLUMN_WEIGHT), _MAX_COLUMN_WEIGHT))
+
+    needed = sum(word_widths)
+    if needed >= _TEXT_WIDTH_CM:
+        return [Cm(_TEXT_WIDTH_CM * width / needed) for width in word_widths]
+
+    spare = _TEXT_WIDTH_CM - needed
+    extra = [
+        max(weight * _CM_PER_CHARACTER - width, 0.0)
+        for weight, width in zip(weights, word_widths, strict=True)
+    ]
+    total_extra = sum(extra) or 1.0
+    return [
+        Cm(width + spare * share / total_extra)
+        for width, share in zip(word_widths, extra, strict=True)
+    ]
 
 
 def _set_column_widths(word_table: DocxTable, widths: Sequence[Length]) -> None:
@@ -385,6 +436,42 @@ def _mirror_columns(table: DocxTable) -> None:
     properties.insert(position, OxmlElement("w:bidiVisual"))
 
 
+def _mark_paragraphs_right_to_left(document: Document) -> None:
+    """Give every body paragraph, table cells included, right-to-left direction (w:bidi).
+
+    The document defaults already say so; the mark on each paragraph is for
+    editors that read paragraph properties but not the defaults.
+    """
+    for paragraph in document.element.body.iter(qn("w:p")):
+        properties = paragraph.get_or_add_pPr()
+        if properties.find(qn("w:bidi")) is None:
+            properties.insert_element_before(OxmlElement("w:bidi"), *_AFTER_PARAGRAPH_BIDI)
+
+
+def _mark_right_to_left_runs(document: Document) -> None:
+    """Mark each run that holds right-to-left letters as right-to-left text (w:rtl).
+
+    The mark gives the run right-to-left reading order whatever the paragraph
+    direction. A marked run is formatted with the complex-script properties
+    (ECMA-376 rtl element), so its bold and italic are copied to w:bCs and w:iCs.
+    Runs of Latin letters and digits alone stay unmarked, in any document.
+    """
+    for run_element in document.element.body.iter(qn("w:r")):
+        text = "".join(node.text or "" for node in run_element.iter(qn("w:t")))
+        if not _has_right_to_left_letters(text):
+            continue
+        font = Font(run_element)
+        font.rtl = True
+        if font.bold is not None:
+            font.cs_bold = font.bold
+        if font.italic is not None:
+            font.cs_italic = font.italic
+
+
+def _has_right_to_left_letters(text: str) -> bool:
+    return any(unicodedata.bidirectional(character) in _RIGHT_TO_LEFT_CLASSES for character in text)
+
+
 def _add_spacer(document: Document) -> None:
     """Add an empty paragraph, because Word joins two tables that touch into one."""
     document.add_paragraph()
@@ -419,7 +506,7 @@ def _picture_size(png: bytes) -> tuple[Length, Length]:
     return Cm(width_cm), Cm(height_cm)
 
 
-def _add_editable_field(document: Document, field: EditableField, translate: Translate) -> None:
+def _add_editable_field(document: Document, field: EditableField, gettext: Translate) -> None:
     """Add a bordered one-cell box: a bold label, the prompt in grey italic, then room to write."""
     box = document.add_table(rows=1, cols=1)
     box.style = "Table Grid"
@@ -431,7 +518,9 @@ def _add_editable_field(document: Document, field: EditableField, translate: Tra
     label = cell.paragraphs[0]
     label.add_run(xml_safe_text(field.label)).bold = True
     if field.required:
-        label.add_run(xml_safe_text(f" ({translate('required')})")).bold = True
+        # Translated outside the f-string, where message extraction cannot see it.
+        required = gettext("required")
+        label.add_run(xml_safe_text(f" ({required})")).bold = True
     label.paragraph_format.keep_with_next = True
 
     if field.prompt.strip():
@@ -447,33 +536,4 @@ def _package_bytes(document: Document) -> bytes:
     """Save the document into memory and give every ZIP entry the fixed timestamp."""
     saved = io.BytesIO()
     document.save(saved)
-
-    repacked = io.BytesIO()
-    with (
-        zipfile.ZipFile(saved) as source,
-        zipfile.ZipFile(repacked, "w", compression=zipfile.ZIP_DEFLATED) as target,
-    ):
-        for entry in source.infolist():
-            fixed = zipfile.ZipInfo(entry.filename, date_time=_FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(entry.filename))
-    return repacked.getvalue()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, so a failed write leaves no half file."""
-    # Named by process id, so two processes writing one report do not share it.
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        msg = (
-            f"cannot write {path}: {error.strerror or error}; check that the folder is "
-            "writable and that the file is not open in Word"
-        )
-        raise RenderError(msg) from error
+    return repack_zip_with_fixed_times(saved.getvalue())

@@ -18,6 +18,7 @@ from pathlib import Path
 from ccpm_core.errors import RenderError
 from ccpm_core.hookspecs import hookimpl
 from ccpm_core.i18n import translator
+from ccpm_core.locale_format import format_date
 from ccpm_core.plugin_api import ReportRenderer
 from ccpm_core.report_model import (
     Block,
@@ -40,6 +41,7 @@ __all__ = [
 ]
 
 Translate = Callable[[str], str]
+"""A gettext function; parameters of this type are named ``gettext`` for message extraction."""
 
 _MAX_HEADING_MARKS = 6
 """Markdown has six heading levels, so deeper report headings share the sixth."""
@@ -74,9 +76,9 @@ class MarkdownRenderer(ReportRenderer):
         chart_folder = f"{path.stem}_charts"
         charts = _chart_files(report.blocks, chart_folder)
 
-        translate = translator(report.language)
-        parts = [_cover(report.cover, translate)]
-        parts.extend(_block(block, translate, chart_folder) for block in report.blocks)
+        gettext = translator(report.language)
+        parts = [_cover(report.cover, gettext, report.language)]
+        parts.extend(_block(block, gettext, chart_folder) for block in report.blocks)
         text = "\n\n".join(part for part in parts if part) + "\n"
 
         written = [path]
@@ -144,20 +146,22 @@ def _hard_broken(lines: Sequence[str], indent: str = "") -> str:
     return ("\\\n" + indent).join(lines)
 
 
-def _cover(cover: Cover, translate: Translate) -> str:
+def _cover(cover: Cover, gettext: Translate, language: str) -> str:
     parts = [f"# {_single_line(cover.title)}"]
     if cover.subtitle.strip():
         parts.append(f"*{_single_line(cover.subtitle)}*")
 
     facts = [
-        (translate("Cluster"), cover.cluster),
-        (translate("Country"), cover.country),
-        (translate("Level"), cover.level),
-        (translate("Date"), cover.date.isoformat() if cover.date else ""),
-        (translate("Survey period"), cover.survey_period),
+        (gettext("Cluster"), cover.cluster),
+        (gettext("Country"), cover.country),
+        (gettext("Level"), cover.level),
+        (gettext("Date"), format_date(cover.date, language) if cover.date else ""),
+        (gettext("Survey period"), cover.survey_period),
     ]
+    # TRANSLATORS: a cover fact's label and the mark before its value, such as "Country:".
+    label_format = gettext("{label}:")
     items = [
-        f"- **{_single_line(label)}:** {_single_line(value)}"
+        f"- **{_single_line(label_format.format(label=label))}** {_single_line(value)}"
         for label, value in facts
         if value.strip()
     ]
@@ -166,7 +170,7 @@ def _cover(cover: Cover, translate: Translate) -> str:
     return "\n\n".join(parts)
 
 
-def _block(block: Block, translate: Translate, chart_folder: str) -> str:
+def _block(block: Block, gettext: Translate, chart_folder: str) -> str:
     match block:
         case Heading():
             return _heading(block)
@@ -179,7 +183,7 @@ def _block(block: Block, translate: Translate, chart_folder: str) -> str:
         case Chart():
             return _chart(block, chart_folder)
         case EditableField():
-            return _editable_field(block, translate)
+            return _editable_field(block, gettext)
     msg = f"the Markdown renderer cannot draw a block of type {type(block).__name__}"
     raise RenderError(msg)
 
@@ -246,10 +250,12 @@ def _chart(chart: Chart, chart_folder: str) -> str:
     return "\n\n".join(parts)
 
 
-def _editable_field(field: EditableField, translate: Translate) -> str:
+def _editable_field(field: EditableField, gettext: Translate) -> str:
     label = f"**{_single_line(field.label)}**"
     if field.required:
-        label += f" ({_single_line(translate('required'))})"
+        # Translated outside the f-string, where message extraction cannot see it.
+        required = gettext("required")
+        label += f" ({_single_line(required)})"
 
     lines = [f"> {label}"]
     for paragraph in _text_blocks(field.prompt):

@@ -14,6 +14,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pandas as pd
 
 from ccpm_core.errors import InputError
@@ -22,7 +23,15 @@ from ccpm_core.plugin_api import SourceRequest, SurveySource
 from ccpm_core.responses import RawResponses
 from ccpm_plugins.sources.text_decoding import decode_text, header_line, sniff_delimiter
 
-__all__ = ["CsvSource", "ccpm_register_sources"]
+__all__ = [
+    "CsvSource",
+    "TextTable",
+    "ccpm_register_sources",
+    "column_letter",
+    "drop_unnamed_empty_columns",
+    "read_file_bytes",
+    "read_text_table",
+]
 
 _CANONICAL_LAYOUT = (
     "'instrument', 'hub', 'organisation_type', then one column per question code "
@@ -53,26 +62,52 @@ class CsvSource(SurveySource):
             raise InputError(msg)
         source = request.location
 
-        data = _read_bytes(source)
-        _check_is_text(data, source)
-        decoded = decode_text(data, source)
-        header_text = header_line(decoded.text)
-        if not header_text.strip():
-            raise _no_header_error(decoded.text, source)
-
-        delimiter = sniff_delimiter(header_text)
-        rows = _parse_rows(decoded.text, delimiter, source)
-        header = [str(name) for name in rows.iloc[0].tolist()]
+        text_table = read_text_table(source)
+        header = text_table.header
         _check_header(header, source, len(request.questionnaire.questions))
 
-        table = rows.iloc[1:].reset_index(drop=True)
+        table = text_table.rows
         table.columns = pd.Index(header)
-        table = _drop_unnamed_empty_columns(table, source)
+        table = drop_unnamed_empty_columns(table, source)
         # Spreadsheet numbering: the header is row 1, so the first response is row 2.
         row_numbers = range(2, len(table) + 2)
         return RawResponses(
-            source=source, table=table, row_numbers=row_numbers, notes=decoded.notes
+            source=source, table=table, row_numbers=row_numbers, notes=text_table.notes
         )
+
+
+@attrs.frozen(eq=False)
+class TextTable:
+    """A delimited text file as its header and its data rows, every cell a string."""
+
+    header: list[str]
+    rows: pd.DataFrame
+    """Data rows, the header row excluded, with columns numbered from 0."""
+    delimiter: str
+    notes: tuple[str, ...] = ()
+    """Facts about the decoding, such as a fallback to Windows-1252."""
+
+
+def read_text_table(source: str) -> TextTable:
+    """Read a delimited text file: decode it, find its delimiter and parse every record.
+
+    Raises :class:`InputError` naming ``source`` when the file cannot be read,
+    is a workbook or empty, has no header on its first line, or is not valid
+    CSV. Short records are padded with empty strings.
+    """
+    data = read_file_bytes(source)
+    _check_is_text(data, source)
+    decoded = decode_text(data, source)
+    header_text = header_line(decoded.text)
+    if not header_text.strip():
+        raise _no_header_error(decoded.text, source)
+
+    delimiter = sniff_delimiter(header_text)
+    records = _parse_rows(decoded.text, delimiter, source)
+    header = [str(name) for name in records.iloc[0].tolist()]
+    rows = records.iloc[1:].reset_index(drop=True)
+    rows.columns = pd.RangeIndex(len(header))
+    return TextTable(header=header, rows=rows, delimiter=delimiter, notes=decoded.notes)
 
 
 @hookimpl
@@ -81,10 +116,11 @@ def ccpm_register_sources(register: Callable[[SurveySource], None]) -> None:
     register(CsvSource())
 
 
-def _read_bytes(source: str) -> bytes:
+def read_file_bytes(source: str) -> bytes:
+    """Return the bytes of the file at ``source``; raise :class:`InputError` saying why not."""
     path = Path(source).expanduser()
     if path.is_dir():
-        msg = f"{source}: this is a directory, not a file; give the path of the CSV file"
+        msg = f"{source}: this is a directory, not a file; give the path of the file"
         raise InputError(msg)
     try:
         return path.read_bytes()
@@ -183,7 +219,7 @@ def _check_header(header: list[str], source: str, questions: int) -> None:
             columns_of.setdefault(name, []).append(index)
     for name, indices in columns_of.items():
         if len(indices) > 1:
-            letters = ", ".join(_column_letter(index) for index in indices)
+            letters = ", ".join(column_letter(index) for index in indices)
             msg = (
                 f"{source}: the header {name!r} appears in columns {letters}; rename or delete "
                 "the copies so that every column has its own name"
@@ -191,11 +227,14 @@ def _check_header(header: list[str], source: str, questions: int) -> None:
             raise InputError(msg)
 
 
-def _drop_unnamed_empty_columns(table: pd.DataFrame, source: str) -> pd.DataFrame:
+def drop_unnamed_empty_columns(
+    table: pd.DataFrame, source: str, first_row: int = 2
+) -> pd.DataFrame:
     """Drop columns without a header and without values, such as those of trailing delimiters.
 
     A column without a header that has a value raises :class:`InputError`,
-    because its values could not be attributed to a question.
+    because its values could not be attributed to a question. ``first_row``
+    is the spreadsheet row number of the table's first row, for the message.
     """
     keep: list[int] = []
     for index, name in enumerate(table.columns):
@@ -204,10 +243,10 @@ def _drop_unnamed_empty_columns(table: pd.DataFrame, source: str) -> pd.DataFram
             continue
         filled = (table.iloc[:, index].str.strip() != "").to_numpy()
         if filled.any():
-            first_row = int(filled.argmax()) + 2
+            row = int(filled.argmax()) + first_row
             msg = (
-                f"{source}: column {_column_letter(index)} has no header but holds a value in "
-                f"row {first_row}; add a header or delete the column"
+                f"{source}: column {column_letter(index)} has no header but holds a value in "
+                f"row {row}; add a header or delete the column"
             )
             raise InputError(msg)
     if len(keep) == table.shape[1]:
@@ -215,7 +254,7 @@ def _drop_unnamed_empty_columns(table: pd.DataFrame, source: str) -> pd.DataFram
     return table.iloc[:, keep]
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
     """Return the spreadsheet name of the column at 0-based ``index``: A, B, ..., Z, AA."""
     letters = ""
     number = index + 1

@@ -1,0 +1,1 @@
+"""File-format adapters for workbooks that people edit by hand, such as the action plan."""
