@@ -110,7 +110,7 @@ def resolve_source(
 ) -> tuple[SurveySource, SourceRequest]:
     """Pick the survey source and build its request from the command-line options.
 
-    ``options`` holds the command's keyword arguments; the source options among
+    ``options`` contains the command's keyword arguments; the source options among
     them carry the ``source_opt_`` prefix that :func:`response_input_options` gives.
     """
     from ccpm_core.errors import InputError

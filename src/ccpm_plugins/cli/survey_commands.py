@@ -51,9 +51,9 @@ def fetch(
     responses = read_responses(input_path, source_name, questionnaire, source_options)
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    # NOTE: comments are written as given, so a comment such as "=1+1" would run
-    # as a formula if this file were opened in a spreadsheet program; it is meant
-    # for ccpm to read, and prefixing it would change the comment.
+    # NOTE: comments are written as given, so a comment such as "=1+1" runs as a
+    # formula if a spreadsheet program opens this file. The file is input for
+    # ccpm, and a protective prefix would change the comment that ccpm reads back.
     responses.to_frame(with_comments=True).to_csv(output, index=False, encoding="utf-8")
     quality = responses.quality
     quality_path = output.with_name(output.name + ".quality.json")
