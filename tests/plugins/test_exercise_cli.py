@@ -243,3 +243,20 @@ def test_commands_on_any_store(
 
     assert code == 0
     assert out.startswith("Exercise 1: Health, Chad, national\nStage: Planning")
+
+
+def test_closed_exercise_not_edited(store_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(NEW, capsys)
+    run(["exercise", "advance", "1", "closed", "--note", "Cancelled by the HCT"], capsys)
+
+    code, _, err = run(["exercise", "edit", "1", "--link", "https://example.org/s"], capsys)
+
+    assert code == 1
+    assert "exercise 1 is closed" in err
+
+
+def test_future_time_rejected(store_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run([*NEW[:-1], "2099-01-01T00:00"], capsys)
+
+    assert code == 2
+    assert "is in the future" in err

@@ -427,3 +427,20 @@ def test_missing_sqlite_folder_created(tmp_path: Path) -> None:
     open_store(str(path)).close()
 
     assert path.is_file()
+
+
+def test_notes_from_stale_copy_conflict(store: ExerciseStore) -> None:
+    exercise = store.add_exercise(health_chad())
+    plan = store.add_action_plan(draft_plan(exercise.id or 0), DAY_TIME)
+    stale = plan.action(2)
+
+    first = record_progress(stale, dt.date(2026, 12, 4), "Note A")
+    store.save_action(exercise.id or 0, first)
+
+    # The second note starts from the same stale copy, so saving it would drop "Note A".
+    second = record_progress(stale, dt.date(2026, 12, 4), "Note B")
+    with pytest.raises(ConflictError, match="read at 1"):
+        store.save_action(exercise.id or 0, second)
+    stored = store.action_plan(exercise.id or 0)
+    assert stored is not None
+    assert [note.text for note in stored.action(2).notes] == ["Note A"]

@@ -9,7 +9,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from ccpm_core.errors import SourceError
-from ccpm_plugins.sources.http_client import HttpClient, RetryPolicy
+from ccpm_plugins.sources.http_client import HttpClient, RetryPolicy, is_loopback_host
 
 FAST = RetryPolicy(
     connect_timeout=2, read_timeout=0.5, max_attempts=4, backoff_initial=0.01, deadline=5
@@ -139,3 +139,11 @@ def test_headers_sent_but_not_in_errors(httpserver: HTTPServer) -> None:
 
     assert "Invalid token." in str(error.value)
     assert "s3cret-value" not in str(error.value)
+
+
+def test_loopback_hosts_recognised() -> None:
+    assert is_loopback_host("localhost")
+    assert is_loopback_host("127.0.0.1")
+    assert is_loopback_host("::1")
+    assert not is_loopback_host("kf.kobotoolbox.org")
+    assert not is_loopback_host("10.0.0.1")

@@ -133,7 +133,7 @@ def new(
         cluster,
         country,
         Trigger(TriggerKind(trigger.replace("-", "_")), _date(since)),
-        at=parse_time(at_text),
+        at=parse_time(at_text, past_only=True),
         by=default_author(author),
         note=note,
         hub=hub,
@@ -187,8 +187,14 @@ def edit(
     """Change the lead agency, focal points, survey backend and link, or planned dates."""
     import attrs
 
+    from ccpm_core.exercise import Stage
+    from ccpm_core.exercise_errors import ExerciseError
+
     with open_store_option(store_location) as store:
         record = store.exercise(exercise_id)
+        if record.stage is Stage.CLOSED:
+            msg = f"exercise {exercise_id} is closed, so its record no longer changes"
+            raise ExerciseError(msg)
         schedule = record.schedule
         schedule = attrs.evolve(
             schedule,
@@ -442,7 +448,7 @@ def advance_command(
         moved = advance(
             record,
             target,
-            at=parse_time(at_text),
+            at=parse_time(at_text, past_only=True),
             by=default_author(author),
             note=note,
             responses=snapshots[-1].responses_of(record.hub) if snapshots else None,

@@ -83,16 +83,29 @@ def open_store_option(location: str | None) -> ExerciseStore:
     return open_store(location)
 
 
-def parse_time(value: str | None) -> dt.datetime:
-    """Return the time given as ISO 8601 (UTC unless it has an offset), or now in UTC."""
+_CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+"""How far ahead of this machine's clock a recorded time may be, for clocks slightly apart."""
+
+
+def parse_time(value: str | None, *, past_only: bool = False) -> dt.datetime:
+    """Return the time given as ISO 8601 (UTC unless it has an offset), or now in UTC.
+
+    With ``past_only``, a time still to come is rejected: a decision recorded
+    in the future would block every later change made without ``--at``.
+    """
+    now = dt.datetime.now(dt.UTC)
     if value is None:
-        return dt.datetime.now(dt.UTC)
+        return now
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         msg = f"{value!r} is not a time; write it as 2027-03-31T14:00 (UTC) or with an offset"
         raise click.BadParameter(msg) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    if past_only and moment > now + _CLOCK_TOLERANCE:
+        msg = f"{value!r} is in the future; record a change when it has happened"
+        raise click.BadParameter(msg)
+    return moment
 
 
 def today_utc() -> dt.date:

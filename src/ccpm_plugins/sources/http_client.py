@@ -15,6 +15,7 @@ messages or logs.
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -27,7 +28,7 @@ from ccpm_core.errors import SourceError
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["HintForResponse", "HintForStatus", "HttpClient", "RetryPolicy"]
+__all__ = ["HintForResponse", "HintForStatus", "HttpClient", "RetryPolicy", "is_loopback_host"]
 
 logger = logging.getLogger(__name__)
 
@@ -258,3 +259,13 @@ def _error_detail(response: requests.Response) -> str:
 def _short_reason(error: Exception) -> str:
     reason = str(error)
     return reason if len(reason) <= 200 else reason[:197] + "..."
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` is this machine, where plain http exposes no secret on a network."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from ccpm_core.action_plan import Action, ActionPlan
@@ -333,9 +334,17 @@ class ExerciseStore:
         A changed action must carry the version it was read at. When the stored
         version differs, ConflictError is raised and nothing is written.
         """
-        with self.session() as session:
-            plan_row = self._plan_row(session, exercise_id)
-            saved = self._save_action(session, plan_row, action)
+        try:
+            with self.session() as session:
+                plan_row = self._plan_row(session, exercise_id)
+                saved = self._save_action(session, plan_row, action)
+        except IntegrityError:
+            # Two writers added the same note position at once; the later one loses.
+            msg = (
+                f"action {action.number} of exercise {exercise_id} was changed by someone "
+                "else at the same time; read it again and redo your change"
+            )
+            raise ConflictError(msg) from None
         logger.info("saved action %s of exercise %s", saved.number, exercise_id)
         return saved
 
@@ -390,7 +399,13 @@ class ExerciseStore:
                 "read it again and redo your change"
             )
             raise ConflictError(msg)
+        had_notes = len(row.notes)
         action_to_row(action, row)
+        if len(row.notes) > had_notes:
+            # A new note changes no column of the action row, so mark one as changed:
+            # the update then raises the version, and a second writer who read the
+            # same version gets a conflict instead of losing its note.
+            flag_modified(row, "status")
         session.flush()
         return action_from_row(row)
 

@@ -507,3 +507,13 @@ def test_survey_link_preference(links: Any, expected: str | None) -> None:
     link = survey_link({"deployment__links": links})
 
     assert link == (None if expected is None else f"https://ee.example.org/{expected}")
+
+
+def test_server_with_credentials_rejected() -> None:
+    from ccpm_core.errors import SourceError
+    from ccpm_plugins.sources.kobo.client import normalise_server
+
+    with pytest.raises(SourceError, match="user name or password") as error:
+        normalise_server("https://me:s3cretpw@kf.kobotoolbox.org")
+
+    assert "s3cretpw" not in str(error.value)

@@ -323,3 +323,13 @@ def test_password_never_logged_or_shown(
     assert PASSWORD not in caplog.text
     assert PASSWORD not in shown
     assert PASSWORD not in str(error.value)
+
+
+def test_remote_plain_http_rejected() -> None:
+    from ccpm_core.errors import SourceError
+    from ccpm_plugins.sources.limesurvey.rpc_client import RemoteControlClient
+
+    with pytest.raises(SourceError, match="unencrypted"):
+        RemoteControlClient(
+            "http://survey.example.org/index.php/admin/remotecontrol", "admin", "secret"
+        ).login()

@@ -14,7 +14,6 @@ the server reports.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import os
@@ -27,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ccpm_core.errors import SourceError
-from ccpm_plugins.sources.http_client import HttpClient, RetryPolicy
+from ccpm_plugins.sources.http_client import HttpClient, RetryPolicy, is_loopback_host
 
 if TYPE_CHECKING:
     import requests
@@ -121,7 +120,14 @@ def normalise_server(server: str) -> str:
             "https://kf.kobotoolbox.org or https://eu.kobotoolbox.org"
         )
         raise SourceError(msg)
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.username is not None or parts.password is not None:
+        # requests would send these as Basic authentication in place of the token.
+        msg = (
+            "the KoboToolbox server address contains a user name or password; remove them "
+            "and put the API token in the environment variable KOBO_TOKEN (or --token-env)"
+        )
+        raise SourceError(msg)
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         msg = (
             f"{server!r} uses http://, which would send the API token unencrypted; "
             "use the https:// address of the server"
@@ -134,14 +140,6 @@ def normalise_server(server: str) -> str:
         path = path.removesuffix(suffix)
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class KoboClient:

@@ -39,7 +39,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ccpm_core.errors import SourceError
-from ccpm_plugins.sources.http_client import HttpClient, RetryPolicy
+from ccpm_plugins.sources.http_client import HttpClient, RetryPolicy, is_loopback_host
 
 if TYPE_CHECKING:
     import requests
@@ -464,6 +464,13 @@ def _check_url(url: str) -> None:
             "URL, give the user name with --user and put the password in an environment variable"
         )
         raise SourceError(msg)
+    if parts.scheme.lower() == "http" and not is_loopback_host(parts.hostname):
+        msg = (
+            f"the LimeSurvey address {url!r} uses http://, which would send the password "
+            "unencrypted; use the https:// address of the server"
+        )
+        raise SourceError(msg)
+
 
 
 def _status_hint(status: int, method: str) -> str:
