@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["match_key", "normalise_code"]
+__all__ = ["match_key", "normalise_code", "same_hub"]
 
 # Apostrophes and quote marks that spreadsheets and word processors substitute
 # for each other. They are dropped, so "Don’t", "Don't" and "Dont" share a key.
@@ -46,3 +46,15 @@ def normalise_code(text: str) -> str:
     if integral:
         return integral.group(1)
     return stripped
+
+
+def same_hub(first: str | None, second: str | None) -> bool:
+    """Whether two hub names name the same level, whatever their case or spacing.
+
+    None and ``national`` both name the national level.
+    """
+
+    def key(hub: str | None) -> str:
+        return "national" if hub is None else match_key(hub)
+
+    return key(first) == key(second)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ccpm_core.framework import Status
+from ccpm_core.labels import same_hub
 from ccpm_core.rates import ResponseRates
 from ccpm_core.responses import Comment, DataQuality
 
@@ -178,6 +179,9 @@ class Results:
         """Return the national level (``hub`` None) or the named hub."""
         for level in self.levels:
             if level.hub == hub:
+                return level
+        for level in self.levels:
+            if same_hub(level.hub, hub):
                 return level
         known = ", ".join(level.name for level in self.levels) or "none"
         where = "the national level" if hub is None else f"hub {hub!r}"

@@ -15,6 +15,7 @@ import attrs
 
 from ccpm_core.errors import InputError
 from ccpm_core.framework import FUNCTIONS, SECTION_IDS, Status
+from ccpm_core.labels import same_hub
 from ccpm_core.results import RESULTS_SCHEMA
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class ResultsSummary:
     def level(self, hub: str | None = None) -> LevelSummary:
         """Return the national level (``hub`` None) or the named hub."""
         for level in self.levels:
-            if level.hub == hub:
+            if same_hub(level.hub, hub):
                 return level
         known = ", ".join(level.hub or "national" for level in self.levels) or "none"
         where = "the national level" if hub is None else f"hub {hub!r}"

@@ -15,6 +15,7 @@ import attrs
 
 from ccpm_core.errors import InputError
 from ccpm_core.exercise import utc_time
+from ccpm_core.labels import same_hub
 from ccpm_core.progress import LevelProgress, SurveyProgress
 from ccpm_core.rates import RateFigure, ResponseRates, TypeRates
 
@@ -62,7 +63,9 @@ class ProgressSnapshot:
         if hub is None:
             return self.responses
         return sum(
-            level.partners + level.coordinators for level in self.main.levels if level.hub == hub
+            level.partners + level.coordinators
+            for level in self.main.levels
+            if same_hub(level.hub, hub)
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -394,3 +394,10 @@ def test_scores_stay_within_range(rows: list[dict[str, str]]) -> None:
         no_data = frame[frame["status"] == "no_data"]
         assert no_data["score"].isna().all()
         assert not math.isnan(frame["n"].sum())
+
+
+def test_level_found_whatever_the_case() -> None:
+    rows = [{"instrument": "partner", "hub": "Coastal hub", "p121": "3"}]
+    results = score(response_set(QUESTIONNAIRE, rows))
+
+    assert results.level("coastal  HUB").hub == "Coastal hub"
