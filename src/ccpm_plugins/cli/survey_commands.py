@@ -14,6 +14,7 @@ from ccpm_plugins.cli.inputs import (
     resolve_source,
     response_input_options,
 )
+from ccpm_plugins.cli.plain_text import plural
 from ccpm_plugins.cli.store_options import store_option
 
 if TYPE_CHECKING:
@@ -134,8 +135,8 @@ def format_progress_table(groups: list[SurveyProgress]) -> str:
     lines: list[str] = []
     for group in groups:
         lines.append(
-            f"{group.group.capitalize()}: {group.partners} partners, "
-            f"{group.coordinators} coordinators"
+            f"{group.group.capitalize()}: {plural(group.partners, 'partner')}, "
+            f"{plural(group.coordinators, 'coordinator')}"
         )
         for level in group.levels:
             name = "National level" if level.hub is None else f"Hub: {level.hub}"
@@ -148,7 +149,8 @@ def format_progress_table(groups: list[SurveyProgress]) -> str:
                 + ("" if effective is None else f", effective rate {effective:.1f}%")
             )
             lines.append(
-                f"  {name}: {level.partners} partners, {level.coordinators} coordinators; "
+                f"  {name}: {plural(level.partners, 'partner')}, "
+                f"{plural(level.coordinators, 'coordinator')}; "
                 f"{rate_text}"
             )
             for organisation_type, count in level.partners_by_type:
