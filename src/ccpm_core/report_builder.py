@@ -15,6 +15,12 @@ from collections.abc import Callable
 
 import attrs
 
+from ccpm_core.disclosure import (
+    DEFAULT_MIN_CELL_SIZE,
+    Suppression,
+    check_min_cell_size,
+    suppress_small_cells,
+)
 from ccpm_core.framework import FUNCTIONS, SECTIONS, Function, Status
 from ccpm_core.i18n import N_, plural_translator, translator
 from ccpm_core.locale_format import format_number, format_percent, format_score
@@ -24,7 +30,8 @@ from ccpm_core.questionnaire import (
     QuestionKind,
     Questionnaire,
 )
-from ccpm_core.rates import RateFigure
+from ccpm_core.rates import RateFigure, ResponseRates
+from ccpm_core.redaction import redact_contacts
 from ccpm_core.report_model import (
     Block,
     BulletList,
@@ -73,14 +80,37 @@ def build_preliminary_report(
     metadata: ReportMetadata | None = None,
     hub: str | None = None,
     language: str = "en",
+    min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
+    redact_comment_contacts: bool = False,
 ) -> Report:
     """Build the preliminary report of the national level (``hub`` None) or of one hub.
 
+    Partner counts below ``min_cell_size`` in the response rates by
+    organisation type and in the answer distributions are suppressed, with
+    complementary cells, as :func:`ccpm_core.disclosure.suppress_small_cells`
+    decides; 1 shows every count. With ``redact_comment_contacts``, e-mail
+    addresses and phone numbers in comments are replaced by a marker.
+
     Raises KeyError when the level has no responses; the message lists the
-    levels that do.
+    levels that do. Raises :class:`ccpm_core.disclosure.DisclosureError` for a
+    ``min_cell_size`` below 1.
     """
-    builder = _ReportBuilder(results, questionnaire, metadata or ReportMetadata(), language)
+    builder = _ReportBuilder(
+        results,
+        questionnaire,
+        metadata or ReportMetadata(),
+        language,
+        _Protection(check_min_cell_size(min_cell_size), redact_comment_contacts),
+    )
     return builder.build(results.level(hub))
+
+
+@attrs.frozen
+class _Protection:
+    """How the report keeps respondents anonymous beyond leaving out identifying columns."""
+
+    min_cell_size: int
+    redact_contacts: bool
 
 
 class _ReportBuilder:
@@ -90,11 +120,13 @@ class _ReportBuilder:
         questionnaire: Questionnaire,
         metadata: ReportMetadata,
         language: str,
+        protection: _Protection,
     ) -> None:
         self.results = results
         self.questionnaire = questionnaire
         self.metadata = metadata
         self.language = language
+        self.protection = protection
         self._: Callable[[str], str] = translator(language)
         self._ngettext: Callable[[str, str, int], str] = plural_translator(language)
 
@@ -158,28 +190,41 @@ class _ReportBuilder:
                 emphasis=True,
             ),
         ]
+        if self.protection.min_cell_size > 1:
+            blocks.append(Paragraph(self._suppression_note(), emphasis=True))
 
+        suppression = self._type_suppression(rates)
         rows: list[tuple[Cell, ...]] = []
-        for type_rates in rates.by_type:
+        for type_rates, hidden in zip(rates.by_type, suppression.cells, strict=False):
             option = type_scale.option(type_rates.organisation_type)
             rows.append(
                 (
                     Cell(self.questionnaire.label(option.label, self.language)),
-                    *self._rate_cells(type_rates.overall, type_rates.effective),
+                    *self._rate_cells(type_rates.overall, type_rates.effective, hidden),
                 )
             )
         if rates.partners_without_type:
+            count_text = (
+                self._suppressed_text()
+                if suppression.cells[-2]
+                else self._number(rates.partners_without_type)
+            )
             rows.append(
                 (
                     Cell(_("Type not given")),
-                    Cell(self._number(rates.partners_without_type), numeric=True),
+                    Cell(count_text, numeric=True),
                     Cell("", numeric=True),
                     Cell("", numeric=True),
                     Cell("", numeric=True),
                     Cell("", numeric=True),
                 )
             )
-        rows.append((Cell(_("Total")), *self._rate_cells(rates.overall, rates.effective)))
+        rows.append(
+            (
+                Cell(_("Total")),
+                *self._rate_cells(rates.overall, rates.effective, suppression.total),
+            )
+        )
         blocks.append(
             Table(
                 header=(
@@ -236,7 +281,19 @@ class _ReportBuilder:
         scale = self.questionnaire.scale_of(self.questionnaire.question(PROFILE_ORGANISATION_TYPE))
         return self.questionnaire.label(scale.option(code).label, self.language)
 
-    def _rate_cells(self, overall: RateFigure, effective: RateFigure) -> tuple[Cell, ...]:
+    def _rate_cells(
+        self, overall: RateFigure, effective: RateFigure, suppressed: bool = False
+    ) -> tuple[Cell, ...]:
+        """Return the count, base and rate cells; a suppressed row hides what reveals its count."""
+        if suppressed:
+            hidden = self._suppressed_text()
+            return (
+                Cell(hidden, numeric=True),
+                Cell(self._number(overall.base), numeric=True),
+                Cell(hidden, numeric=True),
+                Cell(self._number(effective.base), numeric=True),
+                Cell(hidden, numeric=True),
+            )
         return (
             Cell(self._number(overall.responses), numeric=True),
             Cell(self._number(overall.base), numeric=True),
@@ -244,6 +301,31 @@ class _ReportBuilder:
             Cell(self._number(effective.base), numeric=True),
             Cell(self._percent(effective.percent), numeric=True),
         )
+
+    def _type_suppression(self, rates: ResponseRates) -> Suppression:
+        """Suppress small partner counts by organisation type, then "type not given" and others.
+
+        The total is shown (it is the number of partners who answered), so
+        the complementary rule applies across the types and the untyped partners.
+        """
+        counts = [type_rates.overall.responses for type_rates in rates.by_type]
+        counts.append(rates.partners_without_type)
+        # Partners of a type the scale does not list appear in no row; their count joins
+        # the breakdown so that the cells add up to the total.
+        counts.append(max(rates.overall.responses - sum(counts), 0))
+        return suppress_small_cells(counts, self.protection.min_cell_size)
+
+    def _suppression_note(self) -> str:
+        return self._(
+            "To keep respondents anonymous, a count of fewer than {k} partners by "
+            "organisation type or by answer option is not shown, and neither is the rate "
+            "computed from it. Where the total would reveal such a count, a further count "
+            'is withheld as well. Withheld figures read "{marker}".'
+        ).format(k=self._number(self.protection.min_cell_size), marker=self._suppressed_text())
+
+    def _suppressed_text(self) -> str:
+        # TRANSLATORS: shown in a table cell in place of a count withheld to protect anonymity.
+        return self._("withheld")
 
     # Overall performance
 
@@ -317,6 +399,87 @@ class _ReportBuilder:
                 ),
                 rows=status_rows,
                 caption=_("Performance status by section"),
+            ),
+            *self._perception_gap(level),
+        ]
+
+    def _perception_gap(self, level: LevelResult) -> list[Block]:
+        """Compare partners' and the coordinator's score per section, as a table and a chart.
+
+        The gap is the coordinator's score minus the partners', in percentage
+        points, so a positive gap means the coordinator rates the section higher.
+        """
+        _ = self._
+        rows: list[tuple[Cell, ...]] = []
+        bars: list[ChartBar] = []
+        described: list[str] = []
+        for section in level.sections:
+            partner, coordinator = section.partner, section.coordinator
+            gap = _score_gap(partner, coordinator)
+            rows.append(
+                (
+                    Cell(section.id),
+                    Cell(_(SECTIONS[section.id].title)),
+                    self._score_cell(partner),
+                    self._score_cell(coordinator),
+                    Cell(self._points(gap), numeric=True),
+                )
+            )
+            # TRANSLATORS: a bar label such as "1.1 partners"; {section} is a section number.
+            partner_label = _("{section} partners").format(section=section.id)
+            # TRANSLATORS: a bar label such as "1.1 coordinator"; {section} is a section number.
+            coordinator_label = _("{section} coordinator").format(section=section.id)
+            bars.append(ChartBar(partner_label, partner.percent, partner.status))
+            bars.append(ChartBar(coordinator_label, coordinator.percent, coordinator.status))
+            described.append(
+                # TRANSLATORS: one section in the text alternative of the comparison chart.
+                _("{section}: partners {partners}, coordinator {coordinator}, gap {gap}").format(
+                    section=section.id,
+                    partners=self._score(partner.percent),
+                    coordinator=self._score(coordinator.percent),
+                    gap=self._points(gap),
+                )
+            )
+        return [
+            Heading(_("Partners and coordinator compared"), 2),
+            Paragraph(
+                _(
+                    "The gap is the coordinator's score minus the partners' score, in "
+                    "percentage points: a positive gap means the coordinator rates the "
+                    "section higher than partners do. A large gap is a topic for the workshop."
+                ),
+                emphasis=True,
+            ),
+            Table(
+                header=(
+                    _("Section"),
+                    _("Title"),
+                    _("Partners"),
+                    _("Coordinator"),
+                    _("Gap (points)"),
+                ),
+                rows=tuple(rows),
+                caption=_("Partners' and coordinator's scores by section"),
+            ),
+            Chart(
+                title=_("Partners' and coordinator's scores by section"),
+                bars=tuple(bars),
+                # TRANSLATORS: keep the final space; the list of sections follows it.
+                alt_text=_("Bar chart of partners' and coordinator's scores per section. ")
+                + "; ".join(described),
+                key="perception-gap",
+                legend=tuple(
+                    (status, status_label(status, self.language))
+                    for status in (
+                        Status.GOOD,
+                        Status.SATISFACTORY,
+                        Status.UNSATISFACTORY,
+                        Status.WEAK,
+                    )
+                ),
+                axis_label=_("Score (%)"),
+                no_data_label=_("no data"),
+                language=self.language,
             ),
         ]
 
@@ -504,12 +667,23 @@ class _ReportBuilder:
         counts: dict[tuple[str, str], int] = {}
         for comment in self.results.comments:
             if comment.function == function and comment.hub == hub:
-                key = (comment.text, self._instrument_name(comment.instrument))
+                key = (self._comment_text(comment.text), self._instrument_name(comment.instrument))
                 counts[key] = counts.get(key, 0) + 1
         return [
             f"{text} ({instrument})" + ("" if count == 1 else f" ×{self._number(count)}")
             for (text, instrument), count in counts.items()
         ]
+
+    def _comment_text(self, text: str) -> str:
+        if not self.protection.redact_contacts:
+            return text
+        return redact_contacts(
+            text,
+            # TRANSLATORS: replaces an e-mail address removed from a comment.
+            email_marker=self._("[e-mail removed]"),
+            # TRANSLATORS: replaces a phone number removed from a comment.
+            phone_marker=self._("[phone removed]"),
+        )
 
     def _distribution_rows(self, level: LevelResult, function: Function) -> list[tuple[Cell, ...]]:
         rows: list[tuple[Cell, ...]] = []
@@ -544,16 +718,35 @@ class _ReportBuilder:
             distribution = level.distribution(question.code)
             total = distribution.total
             scale = self.questionnaire.scale_of(question)
-            for code, count in distribution.counts:
-                if not count:
+            hidden = self._distribution_suppression(distribution.counts, with_percent)
+            for (code, count), suppressed in zip(distribution.counts, hidden, strict=True):
+                if not count and not suppressed:
                     continue
                 label = self.questionnaire.label(scale.option(code).label, self.language)
                 count_text = self._number(count)
-                if with_percent:
+                if suppressed:
+                    parts.append(f"{label}: {self._suppressed_text()}")
+                elif with_percent:
                     parts.append(f"{label}: {count_text} ({self._percent(100 * count / total)})")
                 else:
                     parts.append(label if count == 1 else f"{label} ({count_text})")
         return "\n".join(parts) if parts else self._("no answer")
+
+    def _distribution_suppression(
+        self, counts: tuple[tuple[str, int], ...], partners: bool
+    ) -> tuple[bool, ...]:
+        """Flag the partner counts to withhold; the coordinator's answer is never withheld.
+
+        The total is taken as shown because the percentages beside the counts reveal it.
+        """
+        if not partners:
+            return tuple(False for _ in counts)
+        suppression = suppress_small_cells(
+            [count for _, count in counts], self.protection.min_cell_size
+        )
+        if suppression.total:
+            return tuple(count > 0 for _, count in counts)
+        return suppression.cells
 
     # Data quality
 
@@ -708,3 +901,21 @@ class _ReportBuilder:
 
     def _number(self, value: float | None) -> str:
         return format_number(value, self.language)
+
+    def _points(self, value: float | None) -> str:
+        """Format a difference of scores in percentage points with one decimal and its sign."""
+        if value is None:
+            return format_number(None, self.language)
+        text = format_number(abs(round(value, 1)), self.language)
+        if round(value, 1) > 0:
+            return "+" + text
+        if round(value, 1) < 0:
+            return "\u2212" + text
+        return text
+
+
+def _score_gap(partner: Score, coordinator: Score) -> float | None:
+    """Return the coordinator's score minus the partners', or None when either has no data."""
+    if partner.percent is None or coordinator.percent is None:
+        return None
+    return coordinator.percent - partner.percent

@@ -84,7 +84,7 @@ def small_results() -> Results:
 
 
 def small_report(language: str = "en", hub: str | None = None) -> Report:
-    """Build the preliminary report of the small survey."""
+    """Build the preliminary report of the small survey, with every count shown."""
     metadata = ReportMetadata(
         cluster="Health & Nutrition",
         country="Chad",
@@ -92,7 +92,12 @@ def small_report(language: str = "en", hub: str | None = None) -> Report:
         survey_period="2 to 16 November 2026",
     )
     return build_preliminary_report(
-        small_results(), small_questionnaire(), metadata, hub=hub, language=language
+        small_results(),
+        small_questionnaire(),
+        metadata,
+        hub=hub,
+        language=language,
+        min_cell_size=1,
     )
 
 

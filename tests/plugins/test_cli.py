@@ -94,7 +94,8 @@ def test_demo_docx_status_table(demo_dir: Path) -> None:
 def test_demo_docx_has_charts(demo_dir: Path) -> None:
     document = docx.Document(str(demo_dir / "preliminary-report.docx"))
 
-    assert len(document.inline_shapes) == 7
+    # One chart per function, and the partners' and coordinator's scores by section.
+    assert len(document.inline_shapes) == 8
 
 
 def test_score_json_document(sample_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -124,7 +124,7 @@ def sample_tree(sample_html: str) -> Element:
 
 @pytest.fixture(scope="module")
 def small_html() -> str:
-    """Return the preliminary report of the small survey, rendered once (it draws 7 charts)."""
+    """Return the preliminary report of the small survey, rendered once (it draws 8 charts)."""
     return render_html(small_report())
 
 
@@ -628,8 +628,9 @@ def test_small_report_parts(small_tree: Element) -> None:
     assert parts[-1] == "Annex: data quality"
 
 
-def test_small_report_seven_charts(small_tree: Element) -> None:
-    assert len(small_tree.find_all("svg")) == 7
+def test_small_report_eight_charts(small_tree: Element) -> None:
+    # One chart per function, and the partners' and coordinator's scores by section.
+    assert len(small_tree.find_all("svg")) == 8
 
 
 def test_small_report_hub_name_literal(small_tree: Element) -> None:
@@ -683,8 +684,8 @@ def test_chromium_page_structure(chromium_load: PageLoad) -> None:
     assert facts["dir"] == "ltr"
     assert facts["h1"] == 1
     assert facts["captioned"] == facts["tables"]
-    assert facts["charts"] == 7
-    assert facts["namedCharts"] == 7
+    assert facts["charts"] == 8
+    assert facts["namedCharts"] == 8
 
 
 def test_chromium_draws_charts(chromium_load: PageLoad) -> None:

@@ -9,13 +9,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import click
 
+from ccpm_core.disclosure import DEFAULT_MIN_CELL_SIZE
 from ccpm_plugins.cli.inputs import (
     load_questionnaire_option,
     read_responses,
     response_input_options,
 )
+from ccpm_plugins.cli.plain_text import plural
 
 if TYPE_CHECKING:
     from ccpm_core.questionnaire import Questionnaire
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from ccpm_core.results import Results
 
 __all__ = [
+    "ReportProtection",
     "format_results_table",
     "report",
     "report_language",
@@ -33,6 +37,15 @@ __all__ = [
 ]
 
 STRATEGY_CHOICES = ("median", "mean-of-item-means")
+
+
+@attrs.frozen
+class ReportProtection:
+    """Anonymity options of a report: minimum cell size and removal of contacts in comments."""
+
+    min_cell_size: int = DEFAULT_MIN_CELL_SIZE
+    redact_contacts: bool = False
+
 
 _strategy_option = click.option(
     "--strategy",
@@ -137,6 +150,20 @@ def score(
     help="Report language, one of the questionnaire's: en, fr, es or ar for the standard "
     "one (default: the questionnaire's first language).",
 )
+@click.option(
+    "--min-cell-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MIN_CELL_SIZE,
+    show_default=True,
+    metavar="K",
+    help="Withhold partner counts below K respondents in the breakdowns by organisation type "
+    "and answer option, with any count the total would reveal; 1 shows every count.",
+)
+@click.option(
+    "--redact-contacts",
+    is_flag=True,
+    help="Replace e-mail addresses and phone numbers in comments by a marker.",
+)
 def report(
     input_path: str | None,
     source_name: str | None,
@@ -151,6 +178,8 @@ def report(
     hub: str | None,
     all_levels: bool,
     language: str | None,
+    min_cell_size: int,
+    redact_contacts: bool,
     **source_options: Any,
 ) -> None:
     """Write the preliminary CCPM report of INPUT, ready to edit at the workshop."""
@@ -173,12 +202,15 @@ def report(
         survey_period=survey_period,
     )
 
+    protection = ReportProtection(min_cell_size, redact_contacts)
     if all_levels:
         written = write_level_reports(
-            results, questionnaire, metadata, output, results.hubs, language
+            results, questionnaire, metadata, output, results.hubs, language, protection
         )
     else:
-        written = [write_report(results, questionnaire, metadata, output, hub, language)]
+        written = [
+            write_report(results, questionnaire, metadata, output, hub, language, protection)
+        ]
     for path in written:
         click.echo(f"Report written to {path}", err=True)
 
@@ -190,6 +222,7 @@ def write_level_reports(
     output: Path,
     hubs: list[str | None],
     language: str | None = None,
+    protection: ReportProtection | None = None,
 ) -> list[Path]:
     """Render the report of each level: ``output`` for national, ``<stem>-<hub>`` for a hub.
 
@@ -197,7 +230,7 @@ def write_level_reports(
     """
     paths = _level_paths(output, hubs)
     return [
-        write_report(results, questionnaire, metadata, path, hub, language)
+        write_report(results, questionnaire, metadata, path, hub, language, protection)
         for hub, path in zip(hubs, paths, strict=True)
     ]
 
@@ -224,6 +257,7 @@ def write_report(
     path: Path,
     hub: str | None,
     language: str | None = None,
+    protection: ReportProtection | None = None,
 ) -> Path:
     """Render the report of one level to ``path``; the file ending picks the renderer.
 
@@ -234,6 +268,7 @@ def write_report(
     from ccpm_plugins import plugin_host
 
     renderer = plugin_host().renderer_for_file(path.name)
+    protection = protection or ReportProtection()
     try:
         model = build_preliminary_report(
             results,
@@ -241,6 +276,8 @@ def write_report(
             metadata,
             hub=_known_hub(results, hub),
             language=language or questionnaire.default_language,
+            min_cell_size=protection.min_cell_size,
+            redact_comment_contacts=protection.redact_contacts,
         )
     except KeyError as error:
         msg = f"{error.args[0]}; choose a level with --hub NAME, or use --all-levels"
@@ -343,8 +380,8 @@ def format_results_table(results: Results) -> str:
         title = "National level" if level.hub is None else f"Hub: {level.hub}"
         lines += [
             "",
-            f"{title} ({_plural(level.partners, 'partner')}, "
-            f"{_plural(level.coordinators, 'coordinator')})",
+            f"{title} ({plural(level.partners, 'partner')}, "
+            f"{plural(level.coordinators, 'coordinator')})",
             f"{'Section':<8} {'Score':>7}  {'Status':<15} {'n':>5}  Title",
         ]
         for section in level.sections:
@@ -370,5 +407,3 @@ def format_results_table(results: Results) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -177,7 +177,7 @@ def test_progress_counts_both_groups(
 
     assert code == 0, err
     assert f"Complete: {PARTNERS} partners, {COORDINATORS} coordinators" in out
-    assert "Incomplete: 1 partners, 0 coordinators" in out
+    assert "Incomplete: 1 partner, 0 coordinators" in out
     assert "Hub: North" in out
 
 
