@@ -83,15 +83,15 @@ class PluginHost:
         self._registries.clear()
 
     def sources(self) -> dict[str, SurveySource]:
-        """Every registered survey source, by name."""
+        """Return every registered survey source, by name."""
         return self._registry("ccpm_register_sources", _SOURCE)
 
     def renderers(self) -> dict[str, ReportRenderer]:
-        """Every registered report renderer, by name."""
+        """Return every registered report renderer, by name."""
         return self._registry("ccpm_register_renderers", _RENDERER)
 
     def exporters(self) -> dict[str, QuestionnaireExporter]:
-        """Every registered questionnaire exporter, by name."""
+        """Return every registered questionnaire exporter, by name."""
         return self._registry("ccpm_register_exporters", _EXPORTER)
 
     def source(self, name: str) -> SurveySource:

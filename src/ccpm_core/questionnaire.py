@@ -425,7 +425,7 @@ class Questionnaire(_Model):
             raise KeyError(msg) from None
 
     def has_question(self, code: str) -> bool:
-        """Whether a question with this code exists."""
+        """Return whether a question with this code exists."""
         return code in self._by_code
 
     def item(self, item_id: str) -> Item:

@@ -65,7 +65,7 @@ class ResponseRates:
     """Response rates of one level, in total and per organisation type.
 
     Partners whose organisation type is not known count in the totals only,
-    and ``partners_without_type`` says how many they are.
+    and ``partners_without_type`` counts them.
     """
 
     overall: RateFigure

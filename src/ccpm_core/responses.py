@@ -7,7 +7,7 @@ in which every answer is an option of its question's scale, and a
 :class:`DataQuality` record of everything that was excluded or not recognised.
 
 Row numbers count as a spreadsheet does: the header is row 1, so the first
-data row of a file is row 2. Nothing here holds a name, an e-mail address or a
+data row of a file is row 2. Nothing here contains a name, an e-mail address or a
 submission id, so a response set can be shown without exposing a respondent.
 """
 
@@ -51,7 +51,7 @@ class ExclusionReason(enum.StrEnum):
     MISSING_INSTRUMENT = "missing_instrument"
     """The instrument column is empty, so the row cannot be scored as partner or coordinator."""
     UNKNOWN_INSTRUMENT = "unknown_instrument"
-    """The instrument column holds a value that is neither partner nor coordinator."""
+    """The instrument column contains a value that is neither partner nor coordinator."""
     INCOMPLETE = "incomplete"
     """The survey tool marks the response as not submitted."""
     NOT_APPROVED = "not_approved"
@@ -160,7 +160,7 @@ class RawResponses:
     """
 
     source: str
-    """File name or address shown in messages; never holds a secret."""
+    """File name or address shown in messages; never contains a secret."""
     table: pd.DataFrame
     row_numbers: Sequence[int]
     notes: tuple[str, ...] = ()

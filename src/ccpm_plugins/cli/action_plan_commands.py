@@ -13,6 +13,7 @@ from ccpm_plugins.cli.inputs import (
     read_responses,
     response_input_options,
 )
+from ccpm_plugins.cli.scoring_options import partners_only_option, strategy_option
 from ccpm_plugins.cli.store_options import DATE, open_store_option, store_option, today_utc
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["action_plan", "format_action_plan"]
 
-STRATEGY_CHOICES = ("median", "mean-of-item-means")
 STATUS_CHOICES = ("not-started", "in-progress", "done", "dropped")
 SUPPORT_CHOICES = (
     "hc-hct",
@@ -35,19 +35,6 @@ SUPPORT_CHOICES = (
 )
 
 _EDITING = "the action plan can be edited"
-
-_strategy_option = click.option(
-    "--strategy",
-    type=click.Choice(STRATEGY_CHOICES),
-    default="median",
-    show_default=True,
-    help="Scoring strategy: median of respondent means, or mean of item means.",
-)
-_partners_only_option = click.option(
-    "--partners-only",
-    is_flag=True,
-    help="Leave coordinators out of the pooled scores (they are still shown apart).",
-)
 
 
 @click.group("action-plan")
@@ -101,8 +88,8 @@ def _score_for_exercise(
 @action_plan.command("draft")
 @click.argument("exercise_id", type=int)
 @response_input_options
-@_strategy_option
-@_partners_only_option
+@strategy_option
+@partners_only_option
 @store_option
 def draft(
     exercise_id: int,
@@ -385,8 +372,8 @@ def add(
 @action_plan.command("report")
 @click.argument("exercise_id", type=int)
 @response_input_options
-@_strategy_option
-@_partners_only_option
+@strategy_option
+@partners_only_option
 @click.option(
     "-o",
     "--output",

@@ -19,6 +19,7 @@ from ccpm_plugins.cli.inputs import (
     response_input_options,
 )
 from ccpm_plugins.cli.plain_text import plural
+from ccpm_plugins.cli.scoring_options import partners_only_option, strategy_option
 
 if TYPE_CHECKING:
     from ccpm_core.questionnaire import Questionnaire
@@ -36,8 +37,6 @@ __all__ = [
     "write_report",
 ]
 
-STRATEGY_CHOICES = ("median", "mean-of-item-means")
-
 
 @attrs.frozen
 class ReportProtection:
@@ -47,24 +46,10 @@ class ReportProtection:
     redact_contacts: bool = False
 
 
-_strategy_option = click.option(
-    "--strategy",
-    type=click.Choice(STRATEGY_CHOICES),
-    default="median",
-    show_default=True,
-    help="Scoring strategy: median of respondent means, or mean of item means.",
-)
-_partners_only_option = click.option(
-    "--partners-only",
-    is_flag=True,
-    help="Leave coordinators out of the pooled scores (they are still shown apart).",
-)
-
-
 @click.command()
 @response_input_options
-@_strategy_option
-@_partners_only_option
+@strategy_option
+@partners_only_option
 @click.option(
     "--format",
     "output_format",
@@ -116,8 +101,8 @@ def score(
 
 @click.command()
 @response_input_options
-@_strategy_option
-@_partners_only_option
+@strategy_option
+@partners_only_option
 @click.option(
     "-o",
     "--output",
@@ -405,5 +390,3 @@ def format_results_table(results: Results) -> str:
     if quality.exclusions or quality.unrecognised_values or quality.unknown_columns:
         lines.append("Details: --format json (data_quality), or the annex of `ccpm report`.")
     return "\n".join(lines) + "\n"
-
-
