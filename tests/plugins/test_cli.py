@@ -10,21 +10,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from cli_runner import run
 
 from ccpm_core.sample import sample_responses
 from ccpm_plugins.cli.main import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the command line in this process and return its exit code, stdout and stderr."""
-    try:
-        main(argv)
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else 1
-    else:
-        code = 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture(scope="module")

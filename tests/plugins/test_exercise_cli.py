@@ -9,24 +9,12 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from cli_runner import run
 from store_databases import store_url
 
 from ccpm_core.sample import sample_responses
-from ccpm_plugins.cli.main import main
 
 __all__ = ["store_url"]
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the command line in this process and return its exit code, stdout and stderr."""
-    try:
-        main(argv)
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else 1
-    else:
-        code = 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture(scope="module")
@@ -260,3 +248,16 @@ def test_future_time_rejected(store_env: Path, capsys: pytest.CaptureFixture[str
 
     assert code == 2
     assert "is in the future" in err
+
+
+def test_update_refuses_empty_text(
+    capsys: pytest.CaptureFixture[str], store_env: Path, sample_csv: Path
+) -> None:
+    start_survey(capsys, sample_csv)
+    run(["exercise", "advance", "1", "analysis"], capsys)
+    run(["action-plan", "draft", "1", str(sample_csv)], capsys)
+
+    code, _, err = run(["action-plan", "update", "1", "1", "--text", "  "], capsys)
+
+    assert code == 2
+    assert "the action text cannot be empty" in err

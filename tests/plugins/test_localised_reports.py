@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from cli_runner import run as run_cli
 from docx.document import Document
 from docx.oxml.ns import qn
 from matplotlib.image import imread
@@ -193,17 +194,6 @@ def run_texts(document: Document, *, rtl: bool) -> list[str]:
         if has_rtl is rtl:
             texts.append(text)
     return texts
-
-
-def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else 1
-    else:
-        code = 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 # ---------------------------------------------------------------- French Markdown

@@ -13,6 +13,7 @@ from ccpm_plugins.cli.inputs import (
     read_responses,
     response_input_options,
 )
+from ccpm_plugins.cli.plain_text import plural
 from ccpm_plugins.cli.scoring_options import partners_only_option, strategy_option
 from ccpm_plugins.cli.store_options import DATE, open_store_option, store_option, today_utc
 
@@ -127,8 +128,9 @@ def draft(
         stored = store.add_action_plan(plan, now)
 
     sections = ", ".join(action.section_id for action in stored.actions) or "none"
+    drafted = plural(len(stored.actions), "action")
     click.echo(
-        f"Action plan of exercise {exercise_id} drafted with {len(stored.actions)} actions "
+        f"Action plan of exercise {exercise_id} drafted with {drafted} "
         f"to write (sections {sections}); results stored."
     )
 
@@ -242,8 +244,9 @@ def import_workbook(
             click.echo(f"{workbook}: no change to the action plan.", err=True)
             return
         store.save_plan_changes(exercise_id, changes)
+    changed = plural(len(changes.changed), "action")
     click.echo(
-        f"{workbook}: {len(changes.changed)} actions changed, {len(changes.added)} added.",
+        f"{workbook}: {changed} changed, {len(changes.added)} added.",
         err=True,
     )
 
@@ -279,6 +282,9 @@ def _edits(
 
     fields: dict[str, Any] = {}
     if text is not None:
+        if not text.strip():
+            msg = "the action text cannot be empty; give the action, such as --text 'Map partners'"
+            raise click.BadParameter(msg, param_hint="--text")
         fields["text"] = text
     if responsible is not None:
         fields["responsible"] = responsible

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ccpm_plugins.cli.plain_text import plural
 from ccpm_plugins.cli.store_options import (
     DATE,
     author_option,
@@ -329,7 +330,7 @@ def show(
     if plan is not None:
         missing = plan.sections_without_action()
         click.echo(
-            f"Action plan: {len(plan.actions)} actions"
+            f"Action plan: {plural(len(plan.actions), 'action')}"
             + (f"; sections without action: {', '.join(missing)}" if missing else "")
         )
 
