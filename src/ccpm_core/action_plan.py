@@ -225,6 +225,31 @@ class Action:
                 status = note.status
         return status
 
+    def fingerprint(self) -> str:
+        """Return a short digest of what people edit: content, status and notes.
+
+        An exported copy records each action's fingerprint, so an import can
+        tell an action left as exported from one edited in the copy.
+        """
+        import hashlib
+        import json
+
+        edited = [
+            self.section_id,
+            self.text,
+            self.responsible,
+            self.deadline.isoformat() if self.deadline else None,
+            self.support_required,
+            [source.value for source in self.support_from],
+            self.status.value,
+            [
+                [note.on.isoformat(), note.status.value if note.status else None, note.text]
+                for note in self.notes
+            ],
+        ]
+        encoded = json.dumps(edited, ensure_ascii=False, separators=(",", ":")).encode()
+        return hashlib.sha256(encoded).hexdigest()[:16]
+
     def same_content(self, other: Action) -> bool:
         """Return whether the fields people edit are equal, ignoring notes and the store version."""
         return attrs.evolve(self, notes=(), version=0) == attrs.evolve(other, notes=(), version=0)

@@ -7,13 +7,16 @@ The rules keep history and other people's work:
 - baselines come from the results, so they are taken from the stored plan;
 - a status changed without a new note gets a note that records the change;
 - an action edited in the copy but changed in the store since the copy was
-  made is a conflict, because saving it would overwrite the other change.
+  made is a conflict, because saving it would overwrite the other change;
+  an action the copy holds as exported keeps its stored state, whatever
+  changed in the store meanwhile.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Collection
 
 import attrs
 
@@ -39,8 +42,17 @@ class PlanChanges:
         return not self.changed and not self.added
 
 
-def merge_edited_plan(stored: ActionPlan, edited: ActionPlan, on: dt.date) -> PlanChanges:
+def merge_edited_plan(
+    stored: ActionPlan,
+    edited: ActionPlan,
+    on: dt.date,
+    unedited: Collection[int] = (),
+) -> PlanChanges:
     """Merge ``edited`` into ``stored``; ``on`` dates the notes that record status changes.
+
+    ``unedited`` numbers the actions that the copy holds exactly as exported
+    (see :meth:`~ccpm_core.action_plan.Action.fingerprint`): they keep their
+    stored state, so a stale copy only conflicts where it was edited.
 
     Raises ActionPlanError when the copy belongs to another exercise or level,
     drops an action or a stored note, and ConflictError when an edited action
@@ -55,6 +67,9 @@ def merge_edited_plan(stored: ActionPlan, edited: ActionPlan, on: dt.date) -> Pl
     merged_actions: list[Action] = []
     for old in stored.actions:
         assert old.number is not None
+        if old.number in unedited:
+            merged_actions.append(old)
+            continue
         new = _merge_action(stored, old, edited_by_number[old.number], on)
         if new == old:
             merged_actions.append(old)

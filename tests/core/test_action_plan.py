@@ -232,6 +232,27 @@ def test_merge_conflict_on_changed_stored_action() -> None:
         merge_edited_plan(newer, edited, DAY)
 
 
+def test_merge_keeps_stored_unedited_action() -> None:
+    plan = stored_plan()
+    newer = plan.replace_action(
+        attrs.evolve(plan.action(1), responsible="Someone else", version=2)
+    )
+    edited = plan.replace_action(attrs.evolve(plan.action(2), text="Map partners"))
+
+    changes = merge_edited_plan(newer, edited, DAY, unedited={1})
+
+    assert changes.plan.action(1).responsible == "Someone else"
+    assert changes.plan.action(2).text == "Map partners"
+    assert [action.number for action in changes.changed] == [2]
+
+
+def test_fingerprint_follows_edits() -> None:
+    action = stored_plan().action(1)
+
+    assert action.fingerprint() == attrs.evolve(action, version=7).fingerprint()
+    assert action.fingerprint() != attrs.evolve(action, text="Other").fingerprint()
+
+
 def test_merge_no_conflict_on_untouched_action() -> None:
     plan = stored_plan()
     newer = plan.replace_action(attrs.evolve(plan.action(1), version=2))

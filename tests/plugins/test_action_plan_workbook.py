@@ -25,6 +25,7 @@ from ccpm_core.framework import SECTION_IDS, Status
 from ccpm_core.results_summary import UnitStatus
 from ccpm_plugins.workbooks.action_plan_xlsx import (
     read_action_plan_workbook,
+    unedited_actions,
     write_action_plan_workbook,
 )
 
@@ -295,7 +296,10 @@ def plans(draw: st.DrawFn) -> ActionPlan:
 def test_round_trip_property(tmp_path: Path, plan: ActionPlan) -> None:
     path = write_action_plan_workbook(plan, tmp_path / "property.xlsx")
 
-    assert read_action_plan_workbook(path) == plan
+    read = read_action_plan_workbook(path)
+
+    assert read == plan
+    assert unedited_actions(path, read) == {a.number for a in plan.actions if a.number}
 
 
 def test_round_trip_keeps_unwritten_action(tmp_path: Path) -> None:
@@ -304,3 +308,32 @@ def test_round_trip_keeps_unwritten_action(tmp_path: Path) -> None:
     )
 
     assert read_action_plan_workbook(write(plan, tmp_path)) == plan
+
+
+def test_unedited_action_recognised(tmp_path: Path) -> None:
+    path = write(sample_plan(), tmp_path)
+
+    assert unedited_actions(path, read_action_plan_workbook(path)) == {1}
+
+
+def test_edited_text_not_unedited(tmp_path: Path) -> None:
+    path = write(sample_plan(), tmp_path)
+    edit(path, "Actions", "F2", "Hold two workshops")
+
+    assert unedited_actions(path, read_action_plan_workbook(path)) == set()
+
+
+def test_added_note_not_unedited(tmp_path: Path) -> None:
+    path = write(sample_plan(), tmp_path)
+    edit(path, "Progress notes", "A3", 1)
+    edit(path, "Progress notes", "B3", dt.datetime(2027, 2, 1))
+    edit(path, "Progress notes", "D3", "Invitations sent")
+
+    assert unedited_actions(path, read_action_plan_workbook(path)) == set()
+
+
+def test_forged_fingerprint_ignored(tmp_path: Path) -> None:
+    path = write(sample_plan(), tmp_path)
+    edit(path, "About", "B5", "0000000000000000")
+
+    assert unedited_actions(path, read_action_plan_workbook(path)) == set()

@@ -261,3 +261,26 @@ def test_update_refuses_empty_text(
 
     assert code == 2
     assert "the action text cannot be empty" in err
+
+
+def test_stale_copy_editing_other_action(
+    capsys: pytest.CaptureFixture[str], store_env: Path, sample_csv: Path, tmp_path: Path
+) -> None:
+    start_survey(capsys, sample_csv)
+    run(["exercise", "advance", "1", "analysis"], capsys)
+    run(["action-plan", "draft", "1", str(sample_csv)], capsys)
+    workbook = tmp_path / "plan.xlsx"
+    run(["action-plan", "export", "1", "-o", str(workbook)], capsys)
+    run(["action-plan", "update", "1", "1", "--responsible", "Someone else"], capsys)
+    copy = openpyxl.load_workbook(workbook)
+    copy["Actions"]["G3"] = "Information manager"
+    copy.save(workbook)
+
+    code, _, err = run(["action-plan", "import", "1", str(workbook)], capsys)
+    run(["action-plan", "export", "1", "-o", str(tmp_path / "after.xlsx")], capsys)
+    after = openpyxl.load_workbook(tmp_path / "after.xlsx")["Actions"]
+
+    assert code == 0
+    assert "1 action changed, 0 added" in err
+    assert after["G2"].value == "Someone else"
+    assert after["G3"].value == "Information manager"

@@ -232,14 +232,15 @@ def import_workbook(
     have been changed by someone else since the export.
     """
     from ccpm_core.action_plan_merge import merge_edited_plan
-    from ccpm_plugins.workbooks.action_plan_xlsx import read_action_plan_workbook
+    from ccpm_plugins.workbooks.action_plan_xlsx import read_action_plan_workbook, unedited_actions
 
     edited = read_action_plan_workbook(workbook)
+    unedited = unedited_actions(workbook, edited)
     day = on_date.date() if on_date else today_utc()
     with open_store_option(store_location) as store:
         _check_stage(store.exercise(exercise_id), _EDITING, "analysis", "follow_up")
         stored = _stored_plan(store, exercise_id)
-        changes = merge_edited_plan(stored, edited, day)
+        changes = merge_edited_plan(stored, edited, day, unedited)
         if changes.is_empty:
             click.echo(f"{workbook}: no change to the action plan.", err=True)
             return

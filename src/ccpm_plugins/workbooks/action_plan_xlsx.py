@@ -51,6 +51,7 @@ from ccpm_core.results_summary import UnitStatus
 __all__ = [
     "WORKBOOK_FORMAT",
     "read_action_plan_workbook",
+    "unedited_actions",
     "write_action_plan_workbook",
 ]
 
@@ -80,6 +81,9 @@ SECTION_COLUMNS = ("Section", "Title", "Status", "Score (%)", "Respondents")
 
 EXTRA_ROWS = 300
 """Empty rows below the data that get the drop-down lists, for actions and notes added by hand."""
+
+_FINGERPRINT_KEY = "Exported action"
+"""About-sheet key of each stored action's fingerprint at export, followed by its number."""
 
 _DATE_FORMAT = "yyyy-mm-dd"
 _FORMULA_STARTS = ("=", "+", "-", "@")
@@ -216,6 +220,7 @@ def _write_about(sheet: Worksheet, plan: ActionPlan) -> None:
             "delete a row: set the status to Dropped instead. Add dated notes on the "
             "Progress notes sheet. Leave the grey columns as they are.",
         ),
+        *((f"{_FINGERPRINT_KEY} {a.number}", a.fingerprint()) for a in plan.actions if a.number),
     )
     for row, (key, value) in enumerate(rows, start=1):
         _write_cell(sheet.cell(row=row, column=1), key)
@@ -388,6 +393,32 @@ def read_action_plan_workbook(path: Path) -> ActionPlan:
         problems.add(ACTIONS_SHEET, 1, "No.", str(error))
     problems.raise_if_any(path)
     return plan
+
+
+def unedited_actions(path: Path, plan: ActionPlan) -> frozenset[int]:
+    """Return the numbers of the actions in ``plan`` that are exactly as exported to ``path``.
+
+    ``plan`` is what :func:`read_action_plan_workbook` read from ``path``. A
+    workbook from an older export has no fingerprints: then no action counts
+    as unedited, and every action is merged as edited.
+    """
+    workbook = load_workbook(Path(path), read_only=True)
+    try:
+        sheet = workbook[ABOUT_SHEET]
+        exported = {
+            str(key): str(value)
+            for key, value, *_ in sheet.iter_rows(min_col=1, max_col=2, values_only=True)
+            if isinstance(key, str) and key.startswith(_FINGERPRINT_KEY)
+        }
+    finally:
+        workbook.close()
+
+    return frozenset(
+        action.number
+        for action in plan.actions
+        if action.number is not None
+        and exported.get(f"{_FINGERPRINT_KEY} {action.number}") == action.fingerprint()
+    )
 
 
 def _sheet(workbook: Workbook, name: str, path: Path) -> Worksheet:
