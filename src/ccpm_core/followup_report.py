@@ -21,6 +21,7 @@ from ccpm_core.framework import SECTIONS
 from ccpm_core.i18n import translator
 from ccpm_core.report_builder import ReportMetadata, build_preliminary_report, status_label
 from ccpm_core.report_model import Block, BulletList, Cell, Cover, Heading, Paragraph, Report, Table
+from ccpm_core.results_summary import UnitStatus, summarise_results
 from ccpm_core.timing import add_months
 
 if TYPE_CHECKING:
@@ -57,8 +58,11 @@ def build_final_report(
 ) -> Report:
     """Build the final report: the preliminary report of the plan's level and the action plan.
 
-    Raises ActionPlanError when the results have no responses at the plan's level.
+    Raises ActionPlanError when the results have no responses at the plan's
+    level, or when their section statuses or scores differ from the baselines
+    the plan was drafted from: the report would contradict its own plan.
     """
+    _check_same_baselines(results, plan)
     try:
         preliminary = build_preliminary_report(
             results, questionnaire, metadata, hub=plan.hub, language=language
@@ -70,6 +74,34 @@ def build_final_report(
     cover = attrs.evolve(preliminary.cover, title=_("CCPM final report and action plan"))
     blocks = (*preliminary.blocks, *action_plan_blocks(plan, language))
     return Report(cover=cover, blocks=blocks, language=language)
+
+
+def _check_same_baselines(results: Results, plan: ActionPlan) -> None:
+    try:
+        level = summarise_results(results).level(plan.hub)
+    except KeyError as error:
+        raise ActionPlanError(error.args[0]) from None
+
+    baselines = {unit.id: unit for unit in plan.baselines}
+    differences = [
+        f"section {unit.id}: {_figure(unit)} now, {_figure(baselines[unit.id])} in the plan"
+        for unit in level.sections
+        if unit.id in baselines
+        and (unit.status, unit.score) != (baselines[unit.id].status, baselines[unit.id].score)
+    ]
+    if differences:
+        shown = "; ".join(differences[:3]) + ("; ..." if len(differences) > 3 else "")
+        msg = (
+            f"these responses give other results than those the action plan was drafted "
+            f"from ({shown}); give the responses and the --strategy and --partners-only "
+            "options used to draft the plan"
+        )
+        raise ActionPlanError(msg)
+
+
+def _figure(unit: UnitStatus) -> str:
+    score = "no score" if unit.score is None else f"{unit.score:g}%"
+    return f"{unit.status.value} {score}"
 
 
 def action_plan_blocks(plan: ActionPlan, language: str = "en") -> tuple[Block, ...]:

@@ -15,6 +15,7 @@ from ccpm_core.followup_report import action_plan_blocks, build_final_report, bu
 from ccpm_core.framework import Status
 from ccpm_core.report_builder import ReportMetadata, build_preliminary_report
 from ccpm_core.report_model import BulletList, Heading, Paragraph, Table
+from ccpm_core.results_summary import summarise_results
 from ccpm_core.scoring import score
 
 QUESTIONNAIRE = small_questionnaire()
@@ -54,7 +55,7 @@ def followed_plan() -> ActionPlan:
 
 def test_final_report_appends_plan_to_preliminary() -> None:
     metadata = ReportMetadata(cluster="Health", country="Chad", date=AS_OF)
-    plan = followed_plan()
+    plan = plan_of_results()
 
     final = build_final_report(RESULTS, QUESTIONNAIRE, plan, metadata)
     preliminary = build_preliminary_report(RESULTS, QUESTIONNAIRE, metadata)
@@ -63,6 +64,22 @@ def test_final_report_appends_plan_to_preliminary() -> None:
     assert final.blocks[len(preliminary.blocks) :] == action_plan_blocks(plan)
     assert final.cover.title == "CCPM final report and action plan"
     assert final.cover.cluster == "Health"
+
+
+def plan_of_results() -> ActionPlan:
+    """Return the followed plan with the baselines of RESULTS, as drafting it would give."""
+    return attrs.evolve(followed_plan(), baselines=summarise_results(RESULTS).level(None).sections)
+
+
+def test_final_report_refuses_other_results() -> None:
+    other = score(
+        response_set(
+            QUESTIONNAIRE, [{"instrument": "partner", "p111": "4", "p121": "4", "p51": "2"}]
+        )
+    )
+
+    with pytest.raises(ActionPlanError, match=r"section 1\.1: good 100% now, weak 0% in the plan"):
+        build_final_report(other, QUESTIONNAIRE, plan_of_results())
 
 
 def test_plan_table_rows() -> None:
@@ -91,9 +108,9 @@ def test_plan_blocks_name_uncovered_sections() -> None:
 
 
 def test_final_report_for_missing_level() -> None:
-    plan = attrs.evolve(followed_plan(), hub="East")
+    plan = attrs.evolve(plan_of_results(), hub="East")
 
-    with pytest.raises(ActionPlanError, match="no responses for hub 'East'"):
+    with pytest.raises(ActionPlanError, match="no hub 'East'; levels in the results: national"):
         build_final_report(RESULTS, QUESTIONNAIRE, plan)
 
 
