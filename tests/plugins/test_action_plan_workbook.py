@@ -337,3 +337,33 @@ def test_forged_fingerprint_ignored(tmp_path: Path) -> None:
     edit(path, "About", "B5", "0000000000000000")
 
     assert unedited_actions(path, read_action_plan_workbook(path)) == set()
+
+
+def test_all_problems_in_one_error(tmp_path: Path) -> None:
+    plan = sample_plan()
+    second = attrs.evolve(plan.actions[0], number=2, version=0)
+    path = write(attrs.evolve(plan, actions=(*plan.actions, second)), tmp_path)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Actions"]["A3"] = 1
+    workbook["Actions"]["A4"] = 1
+    workbook["Actions"]["B4"] = "2.2"
+    workbook["Actions"]["H4"] = "soon"
+    workbook.save(path)
+
+    with pytest.raises(ActionPlanError) as raised:
+        read_action_plan_workbook(path)
+    message = str(raised.value)
+
+    assert "4 problems" in message
+    assert "sheet 'Progress notes', row 3, column 'No.': no action 2" in message
+    assert "row 2, column 'No.': action number 1 is on rows 2, 3; number each" in message
+    assert "row 3, column 'No.': action number 1 is on rows 2, 3" in message
+    assert "row 4, column 'Deadline': 'soon' is not a date" in message
+
+
+def test_one_problem_in_singular(tmp_path: Path) -> None:
+    path = write(sample_plan(), tmp_path)
+    edit(path, "Actions", "H2", "soon")
+
+    with pytest.raises(ActionPlanError, match=r"plan\.xlsx: 1 problem in the action plan workbook"):
+        read_action_plan_workbook(path)

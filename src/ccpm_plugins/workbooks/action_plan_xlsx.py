@@ -331,7 +331,8 @@ class _Problems:
         shown = self.messages[:_MAX_LISTED_PROBLEMS]
         more = len(self.messages) - len(shown)
         text = "; ".join(shown) + (f"; and {more} more" if more else "")
-        msg = f"{path}: {len(self.messages)} problems in the action plan workbook: {text}"
+        count = "1 problem" if len(self.messages) == 1 else f"{len(self.messages)} problems"
+        msg = f"{path}: {count} in the action plan workbook: {text}"
         raise ActionPlanError(msg)
 
 
@@ -362,8 +363,10 @@ def read_action_plan_workbook(path: Path) -> ActionPlan:
     baselines = _read_sections(_sheet(workbook, SECTIONS_SHEET, path), path, problems)
     actions, numbers = _read_actions(_sheet(workbook, ACTIONS_SHEET, path), path, problems)
     notes = _read_notes(_sheet(workbook, NOTES_SHEET, path), path, problems, numbers)
-    problems.raise_if_any(path)
+    _check_numbers_once(actions, problems)
 
+    # Rows with a problem are already left out, so every problem of the
+    # workbook is reported in one error below, not pass by pass.
     by_section = {unit.id: unit for unit in baselines}
     built: list[Action] = []
     for row_number, fields in actions:
@@ -385,6 +388,7 @@ def read_action_plan_workbook(path: Path) -> ActionPlan:
             built.append(Action(**fields, notes=notes.get(number, ()) if number else ()))
         except ActionPlanError as error:
             problems.add(ACTIONS_SHEET, row_number, "Action", str(error))
+    problems.raise_if_any(path)
     try:
         plan = ActionPlan(
             baselines=baselines, actions=tuple(built), exercise_id=exercise_id, hub=hub
@@ -419,6 +423,25 @@ def unedited_actions(path: Path, plan: ActionPlan) -> frozenset[int]:
         if action.number is not None
         and exported.get(f"{_FINGERPRINT_KEY} {action.number}") == action.fingerprint()
     )
+
+
+def _check_numbers_once(actions: list[tuple[int, dict[str, Any]]], problems: _Problems) -> None:
+    rows_by_number: dict[int, list[int]] = {}
+    for row_number, fields in actions:
+        if fields["number"] is not None:
+            rows_by_number.setdefault(fields["number"], []).append(row_number)
+
+    for number, rows in rows_by_number.items():
+        if len(rows) > 1:
+            listed = ", ".join(str(row) for row in rows)
+            for row in rows:
+                problems.add(
+                    ACTIONS_SHEET,
+                    row,
+                    "No.",
+                    f"action number {number} is on rows {listed}; number each action once, "
+                    "and leave the number empty for a new action",
+                )
 
 
 def _sheet(workbook: Workbook, name: str, path: Path) -> Worksheet:
