@@ -1,4 +1,4 @@
-"""Development sessions: ``nox -s tests``, ``lint``, ``typecheck`` and ``i18n``."""
+"""Development sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``docs`` and ``i18n``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ nox.options.sessions = ["tests", "lint", "typecheck"]
 def tests(session: nox.Session) -> None:
     """Run the test suite."""
     session.install("-e", ".[test]")
+    # A second step, so that pip takes ccpm from the checkout for the example's dependency.
+    session.install("./examples/ccpm-odk-central")
     session.run("pytest", *session.posargs)
 
 
@@ -19,7 +21,15 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Check style and common mistakes with ruff."""
     session.install("ruff")
-    session.run("ruff", "check", "src", "tests", "noxfile.py")
+    session.run("ruff", "check", "src", "tests", "examples", "noxfile.py")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site/, failing on any warning such as a broken link."""
+    session.install("-e", ".[docs]")
+    # The command-line reference documents what ccpm ships, without installed plugins.
+    session.run("mkdocs", "build", "--strict", *session.posargs, env={"CCPM_PLUGINS": ""})
 
 
 @nox.session
@@ -27,6 +37,27 @@ def typecheck(session: nox.Session) -> None:
     """Type-check the packages with mypy in strict mode."""
     session.install("-e", ".[dev]")
     session.run("mypy", "src")
+
+
+BENCHMARKS = (
+    "bench_scoring.py",
+    "bench_csv_read.py",
+    "bench_kobo_fetch.py",
+    "bench_portfolio.py",
+    "bench_startup.py",
+)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run every benchmark script and print its figures; docs/benchmarks.md records them.
+
+    Takes about 15 minutes on 2 cores. Name scripts to run only those, as in
+    ``nox -s bench -- bench_startup.py``.
+    """
+    session.install("-e", ".[test]")
+    for script in session.posargs or BENCHMARKS:
+        session.run("python", f"benchmarks/{script}")
 
 
 LOCALE_DIR = "src/ccpm_core/locale"

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     )
     from ccpm_core.report_builder import ReportMetadata, build_preliminary_report
     from ccpm_core.responses import DataQuality, RawResponses, ResponseSet
-    from ccpm_core.results import Results
+    from ccpm_core.results import LevelResult, Results, Score, UnitScore
     from ccpm_core.scoring import STRATEGIES, classify, score
 
 _EXPORTS = {
@@ -84,13 +84,57 @@ _EXPORTS = {
     "DataQuality": "ccpm_core.responses",
     "RawResponses": "ccpm_core.responses",
     "ResponseSet": "ccpm_core.responses",
+    "LevelResult": "ccpm_core.results",
     "Results": "ccpm_core.results",
+    "Score": "ccpm_core.results",
+    "UnitScore": "ccpm_core.results",
     "STRATEGIES": "ccpm_core.scoring",
     "classify": "ccpm_core.scoring",
     "score": "ccpm_core.scoring",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+# A literal list, so that type checkers see every lazily imported name as exported.
+__all__ = [
+    "FUNCTIONS",
+    "SECTIONS",
+    "SECTION_IDS",
+    "STRATEGIES",
+    "CcpmError",
+    "DataQuality",
+    "Function",
+    "InputError",
+    "Instrument",
+    "LevelResult",
+    "PluginError",
+    "PluginHost",
+    "Questionnaire",
+    "QuestionnaireError",
+    "QuestionnaireExporter",
+    "RawResponses",
+    "RenderError",
+    "ReportMetadata",
+    "ReportRenderer",
+    "ResponseSet",
+    "Results",
+    "Score",
+    "ScoringError",
+    "Section",
+    "SourceError",
+    "SourceOption",
+    "SourceRequest",
+    "Status",
+    "SurveySource",
+    "UnitScore",
+    "__version__",
+    "build_preliminary_report",
+    "classify",
+    "codebook",
+    "hookimpl",
+    "load_questionnaire",
+    "normalise_responses",
+    "score",
+    "standard_questionnaire",
+]
 
 
 def __getattr__(name: str) -> Any:

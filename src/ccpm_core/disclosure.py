@@ -6,6 +6,10 @@ suppressed cells could be worked out by subtracting the shown cells from the
 total, so more cells are suppressed (complementary suppression) until the
 hidden cells number at least two, add up to at least ``k``, and could not all
 be 1. A count of zero names nobody and is not suppressed on its own.
+
+A cell whose count readers already know from elsewhere, such as the number of
+coordinators, is public: hiding it protects nothing, so it is never
+suppressed, and when only public cells are left to hide, the total is.
 """
 
 from __future__ import annotations
@@ -39,7 +43,10 @@ class Suppression:
     cells: tuple[bool, ...]
     """One flag per input count, True where the count must not be shown."""
     total: bool = False
-    """True when every cell is already hidden and the total alone would still reveal one."""
+    """True when no further cell can be hidden and the total would still reveal a hidden one.
+
+    That happens when every cell that is not public is hidden already.
+    """
 
     @property
     def any(self) -> bool:
@@ -59,7 +66,10 @@ def check_min_cell_size(min_cell_size: int) -> int:
 
 
 def suppress_small_cells(
-    counts: Sequence[int], min_cell_size: int = DEFAULT_MIN_CELL_SIZE, total_shown: bool = True
+    counts: Sequence[int],
+    min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
+    total_shown: bool = True,
+    public: Sequence[bool] = (),
 ) -> Suppression:
     """Decide which counts of a breakdown to suppress.
 
@@ -68,18 +78,28 @@ def suppress_small_cells(
     cell may be the only one hidden. Complementary cells are taken smallest
     first, and non-zero counts before zeros, because hiding a zero next to a
     small count still lets a reader guess which cell holds the small count.
+
+    ``public`` flags, one per count, the cells readers know from elsewhere;
+    empty means none. A public cell is never suppressed, whatever its size.
+    Raises :class:`DisclosureError` for invalid counts, an invalid
+    ``min_cell_size`` or a ``public`` of another length than ``counts``.
     """
     check_min_cell_size(min_cell_size)
     _check_counts(counts)
+    known = _check_public(public, len(counts))
 
-    hidden = [0 < count < min_cell_size for count in counts]
+    hidden = [
+        0 < count < min_cell_size and not is_public
+        for count, is_public in zip(counts, known, strict=True)
+    ]
     if not total_shown or not any(hidden):
         return Suppression(tuple(hidden))
 
     while _recoverable(counts, hidden, min_cell_size):
-        complement = _complementary_cell(counts, hidden)
+        complement = _complementary_cell(counts, hidden, known)
         if complement is None:
-            # A breakdown with one cell equals its total: only hiding the total protects it.
+            # Every cell that may be hidden is hidden already, so only hiding the total
+            # protects them. A breakdown of one cell, which equals its total, ends here.
             return Suppression(tuple(hidden), total=True)
         hidden[complement] = True
     return Suppression(tuple(hidden))
@@ -94,16 +114,18 @@ def _recoverable(counts: Sequence[int], hidden: list[bool], min_cell_size: int) 
     """
     hidden_counts = [count for count, is_hidden in zip(counts, hidden, strict=True) if is_hidden]
     hidden_sum = sum(hidden_counts)
-    return (
-        len(hidden_counts) == 1
-        or hidden_sum < min_cell_size
-        or hidden_sum == len(hidden_counts)
-    )
+    return len(hidden_counts) == 1 or hidden_sum < min_cell_size or hidden_sum == len(hidden_counts)
 
 
-def _complementary_cell(counts: Sequence[int], hidden: list[bool]) -> int | None:
-    """Return the position of the shown cell to hide next, or None when every cell is hidden."""
-    shown = [position for position, is_hidden in enumerate(hidden) if not is_hidden]
+def _complementary_cell(
+    counts: Sequence[int], hidden: list[bool], public: Sequence[bool]
+) -> int | None:
+    """Return the position of the shown cell to hide next, or None when none is left to hide."""
+    shown = [
+        position
+        for position, is_hidden in enumerate(hidden)
+        if not is_hidden and not public[position]
+    ]
     if not shown:
         return None
     non_zero = [position for position in shown if counts[position] > 0]
@@ -119,3 +141,15 @@ def _check_counts(counts: Sequence[int]) -> None:
                 "counts of respondents are whole numbers of at least 0"
             )
             raise DisclosureError(msg)
+
+
+def _check_public(public: Sequence[bool], size: int) -> tuple[bool, ...]:
+    if not public:
+        return (False,) * size
+    if len(public) != size:
+        msg = (
+            f"invalid public flags: {len(public)} flags for {size} counts; "
+            "give one flag per count, or none"
+        )
+        raise DisclosureError(msg)
+    return tuple(bool(flag) for flag in public)

@@ -8,8 +8,11 @@ entry-point group of its distribution::
     my_source = "my_package.ccpm_plugin"
 
 Each hook receives a ``register`` callable and calls it once per component it
-provides. Hooks are called once, the first time the plugin host is asked for
-components of that kind, never at import time.
+provides. Hooks are called once per plugin host, the first time the host is
+asked for components of that kind, never at import time. A plugin registered
+later with :meth:`~ccpm_core.plugins.PluginHost.register_plugin` makes the
+host call them again on the next look-up. The hook reference
+in ``docs/hooks.md`` has one section per hook, with its exact signature.
 """
 
 from __future__ import annotations
@@ -35,11 +38,15 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 def ccpm_register_sources(register: Callable[[SurveySource], None]) -> None:
     """Register survey sources, which read responses from a file or a survey backend.
 
-    Called the first time a source is looked up by name, for example when the
-    command line runs ``ccpm score --source NAME``.
+    Called once per plugin host, the first time any source is looked up: when
+    the command line starts (it offers every source's options as flags), or
+    when Python code calls ``plugin_host().source(NAME)``.
 
     :param register: call it with one :class:`~ccpm_core.plugin_api.SurveySource`
-        instance per source; its ``name`` must not be taken by another plugin.
+        instance per source. Its ``name`` must not be taken by another plugin,
+        otherwise the look-up raises :class:`~ccpm_core.errors.PluginError`
+        naming both plugins.
+    :returns: nothing; components reach the host only through ``register``.
     """
 
 
@@ -47,11 +54,12 @@ def ccpm_register_sources(register: Callable[[SurveySource], None]) -> None:
 def ccpm_register_renderers(register: Callable[[ReportRenderer], None]) -> None:
     """Register report renderers, which write a report model to a file format.
 
-    Called the first time a renderer is looked up, for example when
-    ``ccpm report -o report.docx`` picks the renderer for ``.docx``.
+    Called once per plugin host, the first time a renderer is looked up, for
+    example when ``ccpm report -o report.docx`` picks the renderer for ``.docx``.
 
     :param register: call it with one :class:`~ccpm_core.plugin_api.ReportRenderer`
-        instance per renderer; its ``name`` must not be taken by another plugin.
+        instance per renderer. Its ``name`` must not be taken by another plugin.
+    :returns: nothing; components reach the host only through ``register``.
     """
 
 
@@ -59,9 +67,11 @@ def ccpm_register_renderers(register: Callable[[ReportRenderer], None]) -> None:
 def ccpm_register_exporters(register: Callable[[QuestionnaireExporter], None]) -> None:
     """Register questionnaire exporters, which write a questionnaire for a survey tool.
 
-    Called the first time an export format is looked up, for example by
-    ``ccpm questionnaire export --format json``.
+    Called once per plugin host, the first time an export format is looked
+    up, for example by ``ccpm questionnaire export --format json``.
 
     :param register: call it with one
         :class:`~ccpm_core.plugin_api.QuestionnaireExporter` instance per format.
+        Its ``name`` must not be taken by another plugin.
+    :returns: nothing; components reach the host only through ``register``.
     """

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ccpm_core.deduplication import remove_repeated_submissions
 from ccpm_core.errors import InputError
 from ccpm_core.framework import Instrument
 from ccpm_core.labels import match_key, normalise_code
@@ -41,6 +42,8 @@ from ccpm_core.questionnaire import (
 )
 from ccpm_core.responses import (
     NO_ANSWER,
+    NOT_SELECTED,
+    SELECTED,
     Comment,
     DataQuality,
     Exclusion,
@@ -50,7 +53,7 @@ from ccpm_core.responses import (
     UnrecognisedValue,
 )
 
-__all__ = ["normalise_responses", "parse_count"]
+__all__ = ["header_question", "normalise_responses", "parse_count"]
 
 _MAX_EXAMPLE_ROWS = 10
 """Maximum number of example row numbers per unrecognised value."""
@@ -79,6 +82,7 @@ def normalise_responses(raw: RawResponses, questionnaire: Questionnaire) -> Resp
     unknown columns) is recorded in the returned set's ``quality``.
     """
     columns = _map_columns(raw, questionnaire)
+    raw, deduplication = remove_repeated_submissions(raw)
     rows = _classify_rows(raw, questionnaire, columns)
     answers = _AnswerReader(raw, questionnaire, columns, rows)
 
@@ -86,6 +90,7 @@ def normalise_responses(raw: RawResponses, questionnaire: Questionnaire) -> Resp
     hubs = answers.hubs()
     organisation_types = answers.organisation_types()
     counts = answers.counts()
+    selections = answers.selections()
     comments = answers.comments(hubs)
     answers.note_unused_columns()
 
@@ -98,6 +103,7 @@ def normalise_responses(raw: RawResponses, questionnaire: Questionnaire) -> Resp
         unknown_columns=columns.unknown,
         missing_questions=columns.missing,
         notes=(*raw.notes, *answers.notes),
+        deduplication=deduplication,
     )
     return ResponseSet(
         questionnaire=questionnaire,
@@ -109,6 +115,7 @@ def normalise_responses(raw: RawResponses, questionnaire: Questionnaire) -> Resp
         counts=counts,
         comments=comments,
         quality=quality,
+        selections=selections,
     )
 
 
@@ -125,20 +132,38 @@ class _ColumnMap:
     """Question code to the header as written in the file."""
     unknown: tuple[str, ...]
     missing: tuple[str, ...]
+    choices: dict[str, dict[int, int]] = attrs.field(factory=dict)
+    """Select_multiple question code to option index to the position of its 1/0 column."""
+    choice_header: dict[int, str] = attrs.field(factory=dict)
+    """Position of a select_multiple choice column to its header as written in the file."""
 
 
 def _map_columns(raw: RawResponses, questionnaire: Questionnaire) -> _ColumnMap:
-    code_of = _header_resolver(questionnaire)
+    target_of = _header_resolver(questionnaire)
     position: dict[str, int] = {}
     header: dict[str, str] = {}
     unknown: list[str] = []
+    choices: dict[str, dict[int, int]] = defaultdict(dict)
+    choice_header: dict[int, str] = {}
 
     for index, column in enumerate(raw.table.columns):
         name = str(column)
         file_header = _header_in_file(raw, name)
-        code = code_of(name)
-        if code is None:
+        target = target_of(name)
+        if target is None:
             unknown.append(file_header)
+            continue
+        code, option = target
+        if option is not None:
+            if option in choices[code]:
+                earlier = choice_header[choices[code][option]]
+                msg = (
+                    f"{raw.source}: the columns {earlier!r} and {file_header!r} both answer "
+                    f"the same choice of question {code!r}; delete or rename one of them"
+                )
+                raise InputError(msg)
+            choices[code][option] = index
+            choice_header[index] = file_header
             continue
         if code in position:
             msg = (
@@ -152,12 +177,38 @@ def _map_columns(raw: RawResponses, questionnaire: Questionnaire) -> _ColumnMap:
     if PROFILE_INSTRUMENT not in position:
         raise _missing_instrument_column(raw)
 
-    missing = tuple(q.code for q in questionnaire.questions if q.code not in position)
-    return _ColumnMap(position, header, tuple(unknown), missing)
+    missing = tuple(
+        q.code for q in questionnaire.questions if q.code not in position and q.code not in choices
+    )
+    return _ColumnMap(position, header, tuple(unknown), missing, dict(choices), choice_header)
 
 
-def _header_resolver(questionnaire: Questionnaire) -> Callable[[str], str | None]:
-    """Build the function that finds the question code a header names, or None."""
+_HeaderTarget = tuple[str, int | None]
+"""A question code, with the option index when the header names one choice of a select_multiple."""
+
+# Survey tools prefix grouped questions with their group path, "group/sub/code";
+# some exports separate the groups with dots instead of slashes.
+_PATH_SEPARATORS = re.compile(r"[/.]")
+
+
+def header_question(questionnaire: Questionnaire) -> Callable[[str], Question | None]:
+    """Build the function that returns the question a column header answers, or None.
+
+    Headers match as :func:`normalise_responses` matches them: by question
+    code in any case, after a group path written with ``/`` or ``.``, and as
+    ``question/choice`` for one choice of a select_multiple question.
+    """
+    target_of = _header_resolver(questionnaire)
+
+    def question_of(name: str) -> Question | None:
+        target = target_of(name)
+        return None if target is None else questionnaire.question(target[0])
+
+    return question_of
+
+
+def _header_resolver(questionnaire: Questionnaire) -> Callable[[str], _HeaderTarget | None]:
+    """Build the function that finds the question, and choice, that a header names."""
     codes = [question.code for question in questionnaire.questions]
     exact = set(codes)
     by_folded: dict[str, str | None] = {}
@@ -165,18 +216,50 @@ def _header_resolver(questionnaire: Questionnaire) -> Callable[[str], str | None
         folded = code.casefold()
         # Codes that differ only in case (allowed, if unwise) are matched exactly only.
         by_folded[folded] = None if folded in by_folded else code
+    choice_of = _choice_resolvers(questionnaire)
 
-    def code_of(name: str) -> str | None:
-        # Survey tools prefix grouped questions with their groups: "group/sub/code".
-        for candidate in (name, name.rsplit("/", 1)[-1]):
-            if candidate in exact:
-                return candidate
-            folded_code = by_folded.get(candidate.strip().casefold())
-            if folded_code is not None:
-                return folded_code
-        return None
+    def resolve_code(candidate: str) -> str | None:
+        if candidate in exact:
+            return candidate
+        return by_folded.get(candidate.strip().casefold())
 
-    return code_of
+    def target_of(name: str) -> _HeaderTarget | None:
+        code = resolve_code(name)
+        if code is not None:
+            return code, None
+        segments = _PATH_SEPARATORS.split(name.strip())
+        if len(segments) >= 2:
+            # "question/choice" wins over "group/question": it is the more specific reading.
+            parent = resolve_code(segments[-2])
+            if parent is not None and parent in choice_of:
+                option = choice_of[parent](segments[-1])
+                if option is not None:
+                    return parent, option
+        code = resolve_code(segments[-1])
+        return None if code is None else (code, None)
+
+    return target_of
+
+
+def _choice_resolvers(questionnaire: Questionnaire) -> dict[str, Callable[[str], int | None]]:
+    """Map each select_multiple question to the function that finds an option by its code."""
+    resolvers: dict[str, Callable[[str], int | None]] = {}
+    for question in questionnaire.questions:
+        if question.type is not AnswerType.SELECT_MULTIPLE:
+            continue
+        options = questionnaire.scale_of(question).options
+        by_code = {option.code: index for index, option in enumerate(options)}
+        by_folded = {option.code.casefold(): index for index, option in enumerate(options)}
+
+        def find(
+            text: str, by_code: dict[str, int] = by_code, by_folded: dict[str, int] = by_folded
+        ) -> int | None:
+            code = normalise_code(text)
+            index = by_code.get(code)
+            return by_folded.get(code.casefold()) if index is None else index
+
+        resolvers[question.code] = find
+    return resolvers
 
 
 def _header_in_file(raw: RawResponses, column: str) -> str:
@@ -425,6 +508,31 @@ class _AnswerReader:
 
         return result
 
+    def selections(self) -> dict[str, npt.NDArray[np.int8]]:
+        """Return each select_multiple question's answers, one column per option.
+
+        A summary column (option codes or labels separated by spaces, commas or
+        semicolons) and ``question/choice`` columns of 1/0 may both be present.
+        They are combined so that an option chosen in either is chosen once.
+        """
+        result: dict[str, npt.NDArray[np.int8]] = {}
+        for question in self._questionnaire.questions:
+            if question.type is not AnswerType.SELECT_MULTIPLE:
+                continue
+            options = self._questionnaire.scale_of(question).options
+            matrix = np.full((len(self._rows.positions), len(options)), NO_ANSWER, dtype=np.int8)
+            self._read_selection_summary(question, matrix)
+            for option, position in self._columns.choices.get(question.code, {}).items():
+                picked = self._read_choice_column(question, position)
+                matrix[:, option] = np.maximum(matrix[:, option], picked)
+
+            answered = (matrix != NO_ANSWER).any(axis=1)
+            applies = self._applies(question)
+            self._note_other_instrument(question, answered & ~applies)
+            matrix[~applies] = NO_ANSWER
+            result[question.code] = matrix
+        return result
+
     def comments(self, hubs: npt.NDArray[np.object_]) -> tuple[Comment, ...]:
         """Collect the non-empty comments, in row order and questionnaire order within a row."""
         found: list[tuple[int, int, Comment]] = []
@@ -481,6 +589,38 @@ class _AnswerReader:
 
     # --- helpers ---
 
+    def _read_selection_summary(self, question: Question, matrix: npt.NDArray[np.int8]) -> None:
+        """Fill ``matrix`` from the column that lists every chosen option in one cell."""
+        column = self._column(question.code)
+        if column is None:
+            return
+        matcher = self._matcher(question)
+        width = matrix.shape[1]
+        rows: list[npt.NDArray[np.int8]] = []
+        invalid: list[bool] = []
+        for text in column.texts:
+            row = np.full(width, NO_ANSWER, dtype=np.int8)
+            chosen = _chosen_options(text, matcher)
+            if chosen is not None:
+                row[:] = NOT_SELECTED
+                row[[index for index in chosen if index >= 0]] = SELECTED
+            rows.append(row)
+            invalid.append(chosen is not None and _UNRECOGNISED in chosen)
+
+        matrix[:] = np.asarray(rows, dtype=np.int8)[column.codes]
+        self._record_unrecognised(question.code, column, column.lookup(invalid, bool))
+
+    def _read_choice_column(self, question: Question, position: int) -> npt.NDArray[np.int8]:
+        """Return one ``question/choice`` column as SELECTED, NOT_SELECTED or NO_ANSWER per row."""
+        column = self._column_at(position)
+        flags = [_choice_flag(text) for text in column.texts]
+        picked = column.lookup(flags, np.int8)
+        unrecognised = picked == _UNRECOGNISED
+        header = self._columns.choice_header[position]
+        self._record_unrecognised(question.code, column, unrecognised, header, position)
+        picked[unrecognised] = NO_ANSWER
+        return picked
+
     def _column(self, code: str) -> _Factorised | None:
         """Return the scored rows of the column that answers ``code``, or None.
 
@@ -490,6 +630,10 @@ class _AnswerReader:
         position = self._columns.position.get(code)
         if position is None:
             return None
+        return self._column_at(position)
+
+    def _column_at(self, position: int) -> _Factorised:
+        """Return the scored rows of the column at ``position`` of the raw table."""
         column = _factorise(_column_values(self._raw, position))
         if len(self._rows.positions) == len(column.codes):
             return column
@@ -510,8 +654,18 @@ class _AnswerReader:
         return self._is_instrument[question.instrument]
 
     def _record_unrecognised(
-        self, code: str, column: _Factorised, mask: npt.NDArray[np.bool_]
+        self,
+        code: str,
+        column: _Factorised,
+        mask: npt.NDArray[np.bool_],
+        header: str | None = None,
+        column_position: int | None = None,
     ) -> None:
+        """List the values of ``column`` at the rows of ``mask`` as unrecognised.
+
+        ``header`` and ``column_position`` default to those of the column that
+        answers ``code``; a select_multiple choice column passes its own.
+        """
         positions = np.flatnonzero(mask)
         if not len(positions):
             return
@@ -524,8 +678,9 @@ class _AnswerReader:
         starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
         ends = np.r_[starts[1:], len(sorted_codes)]
 
-        header = self._columns.header[code]
-        column_position = self._columns.position[code]
+        if header is None or column_position is None:
+            header = self._columns.header[code]
+            column_position = self._columns.position[code]
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
             stop = min(end, start + _MAX_EXAMPLE_ROWS)
             example_rows = self._rows.numbers[positions[order[start:stop]]]
@@ -649,12 +804,57 @@ def _option_or_marker(matcher: _OptionMatcher, text: str) -> int:
     return _UNRECOGNISED if index is None else index
 
 
+# Kobo's legacy exporter writes "n/a" in the choice columns of an unanswered select_multiple.
+_MISSING_SELECTION = frozenset({match_key("n/a")})
+# The Arabic comma (U+060C) separates lists in Arabic text as the comma does in Latin script.
+_SELECTION_SEPARATORS = re.compile("[,;\u060c]")
+_CHOICE_FLAGS = {
+    **dict.fromkeys(("1", "true", "yes", "vrai", "verdadero"), SELECTED),
+    **dict.fromkeys(("0", "false", "no", "faux", "falso"), NOT_SELECTED),
+}
+"""Cell texts of a choice column, as 1/0 or as the booleans of English, French and Spanish Excel."""
+
+
+def _chosen_options(text: str, matcher: _OptionMatcher) -> list[int] | None:
+    """Return the option indices a select_multiple cell names, or None when it has no answer.
+
+    The whole cell is tried as one option first, so that a label containing a
+    comma or a space still matches. Otherwise the cell is split at commas or
+    semicolons when it has any, else at white space. A part that names no
+    option is returned as ``_UNRECOGNISED``.
+    """
+    if not text.strip() or match_key(text) in _MISSING_SELECTION:
+        return None
+    whole = matcher.match(text)
+    if whole is not None:
+        return [whole]
+    if _SELECTION_SEPARATORS.search(text):
+        parts = _SELECTION_SEPARATORS.split(text)
+    else:
+        parts = text.split()
+    chosen: list[int] = []
+    for part in parts:
+        if not part.strip():
+            continue
+        index = matcher.match(part)
+        chosen.append(_UNRECOGNISED if index is None else index)
+    return chosen
+
+
+def _choice_flag(text: str) -> int:
+    """Return SELECTED, NOT_SELECTED or NO_ANSWER for one cell of a choice column."""
+    if not text.strip() or match_key(text) in _MISSING_SELECTION:
+        return NO_ANSWER
+    return _CHOICE_FLAGS.get(normalise_code(text).casefold(), _UNRECOGNISED)
+
+
 def _is_held(question: Question) -> bool:
     """Tell whether a response set stores the answers to ``question``."""
     return (
         question.kind in (QuestionKind.RATING, QuestionKind.COMMENT)
         or question.code in PROFILE_CODES
         or question.count is not None
+        or question.type is AnswerType.SELECT_MULTIPLE
     )
 
 
@@ -676,7 +876,9 @@ def _plural(count: int, noun: str) -> str:
 # --- Counts ------------------------------------------------------------------
 
 # Non-breaking and narrow non-breaking spaces group thousands in French-language spreadsheets.
-_GROUP_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+# The Arabic thousands separator (U+066C) groups digits as a space does, and the Arabic
+# decimal separator (U+066B) is a decimal point.
+_GROUP_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u066c": " ", "\u066b": "."})
 _PLAIN_NUMBER = re.compile(r"\+?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
 _AMBIGUOUS_COMMA = re.compile(r"\+?\d{1,3},\d{3}")
 _COMMA_GROUPS = re.compile(r"\+?\d{1,3}(?:,\d{3})+(?:\.\d+)?")

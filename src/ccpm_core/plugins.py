@@ -6,7 +6,10 @@ caller names. Built-ins are registered exactly like third-party plugins.
 
 The environment variable ``CCPM_PLUGINS`` limits which installed distributions
 are loaded: unset loads all, an empty value loads none, and a comma-separated
-list of distribution names loads only those. Built-ins are always loaded.
+list of distribution names loads only those. Names compare as package
+indexes compare them (PEP 503), so ``ccpm_odk_central`` and ``CCPM-ODK-Central``
+both name the distribution ``ccpm-odk-central``. The entry points of a
+distribution left out are never imported. Built-ins are always loaded.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import importlib
 import importlib.metadata
 import logging
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from types import ModuleType
 from typing import Any, TypeVar
 
@@ -25,7 +29,12 @@ from ccpm_core import hookspecs
 from ccpm_core.errors import PluginError
 from ccpm_core.plugin_api import QuestionnaireExporter, ReportRenderer, SurveySource
 
-__all__ = ["PLUGINS_ENV_VAR", "PluginHost"]
+__all__ = [
+    "PLUGINS_ENV_VAR",
+    "PluginHost",
+    "allowed_distributions",
+    "normalise_distribution_name",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -143,24 +152,21 @@ class PluginHost:
 
     @staticmethod
     def _load_external(manager: pluggy.PluginManager) -> None:
-        allowed = os.environ.get(PLUGINS_ENV_VAR)
-        if allowed is None:
-            manager.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
-            return
-
-        wanted = [name.strip() for name in allowed.split(",") if name.strip()]
-        for distribution in wanted:
+        wanted = allowed_distributions()
+        for distribution, entry_point in _entry_points(wanted):
+            if manager.get_plugin(entry_point.name) or manager.is_blocked(entry_point.name):
+                continue
             try:
-                importlib.metadata.distribution(distribution)
-            except importlib.metadata.PackageNotFoundError:
+                plugin = entry_point.load()
+            except Exception as error:
+                # Any exception: a plugin's import may fail in ways its author did not foresee.
                 msg = (
-                    f"{PLUGINS_ENV_VAR} names {distribution!r}, which is not installed; "
-                    "install it or remove it from the variable"
+                    f"the ccpm plugin {entry_point.name!r} of the distribution "
+                    f"{distribution!r} failed to load ({type(error).__name__}: {error}); "
+                    f"upgrade or uninstall it, or leave it out of {PLUGINS_ENV_VAR}"
                 )
-                raise PluginError(msg) from None
-        if wanted:
-            manager.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
-            _keep_only_distributions(manager, wanted)
+                raise PluginError(msg) from error
+            manager.register(plugin, name=entry_point.name)
 
     def _registry(self, hook_name: str, kind: type[Any]) -> dict[str, Any]:
         if hook_name in self._registries:
@@ -194,11 +200,56 @@ class PluginHost:
         return found
 
 
-def _keep_only_distributions(manager: pluggy.PluginManager, wanted: list[str]) -> None:
-    keep = {name.lower() for name in wanted}
-    for plugin, distribution in list(manager.list_plugin_distinfo()):
-        if distribution.project_name.lower() not in keep:
-            manager.unregister(plugin)
+def allowed_distributions() -> frozenset[str] | None:
+    """Read ``CCPM_PLUGINS``: the normalised distribution names allowed, or None for all.
+
+    Raises :class:`PluginError` when the variable names a distribution that is
+    not installed, because a misspelt name would otherwise disable the plugin
+    without a word.
+    """
+    value = os.environ.get(PLUGINS_ENV_VAR)
+    if value is None:
+        return None
+
+    wanted = [name.strip() for name in value.split(",") if name.strip()]
+    installed = {normalise_distribution_name(name) for name in _installed_distribution_names()}
+    for name in wanted:
+        if normalise_distribution_name(name) not in installed:
+            msg = (
+                f"{PLUGINS_ENV_VAR} names {name!r}, which is not installed; "
+                "install it or remove it from the variable"
+            )
+            raise PluginError(msg)
+    return frozenset(normalise_distribution_name(name) for name in wanted)
+
+
+def normalise_distribution_name(name: str) -> str:
+    """Return a distribution name as package indexes compare it: lower case, runs of -_. as -."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _installed_distribution_names() -> Iterator[str]:
+    for distribution in importlib.metadata.distributions():
+        name = distribution.metadata["Name"]
+        if name:
+            yield name
+
+
+def _entry_points(
+    wanted: frozenset[str] | None,
+) -> Iterator[tuple[str, importlib.metadata.EntryPoint]]:
+    """Yield the ``ccpm`` entry points of the allowed distributions, each distribution once."""
+    seen: set[str] = set()
+    for distribution in importlib.metadata.distributions():
+        name = distribution.metadata["Name"] or ""
+        key = normalise_distribution_name(name)
+        # A distribution found twice on sys.path is loaded from the first place, as import does.
+        if key in seen or (wanted is not None and key not in wanted):
+            continue
+        seen.add(key)
+        for entry_point in distribution.entry_points:
+            if entry_point.group == hookspecs.PROJECT_NAME:
+                yield name, entry_point
 
 
 def _check_component(component: object, kind: type, plugin_name: str) -> None:

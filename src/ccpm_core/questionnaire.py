@@ -95,6 +95,8 @@ class AnswerType(enum.StrEnum):
     """How an answer is given."""
 
     SELECT_ONE = "select_one"
+    SELECT_MULTIPLE = "select_multiple"
+    """Any number of the scale's options; stored per respondent and option, never scored."""
     TEXT = "text"
     INTEGER = "integer"
     DECIMAL = "decimal"
@@ -250,7 +252,7 @@ class Question(_Model):
     function: int | None = None
     """CCPM function number; set on comment questions only."""
     scale: str | None = None
-    """Name of the scale in :attr:`Questionnaire.scales`; set on select_one questions."""
+    """Name of the scale in :attr:`Questionnaire.scales`; set on select_one and select_multiple."""
     count: CountKind | None = None
     """Which organisation count this number question holds, if any."""
     organisation_type: str | None = None
@@ -280,8 +282,17 @@ class Question(_Model):
             msg = f"only comment questions have a 'function'; {self.code!r} is {self.kind}"
             raise ValueError(msg)
 
-        if (self.type is AnswerType.SELECT_ONE) != (self.scale is not None):
-            msg = f"question {self.code!r} must name a 'scale' exactly when its type is select_one"
+        if self.is_select != (self.scale is not None):
+            msg = (
+                f"question {self.code!r} must name a 'scale' exactly when its type is "
+                "select_one or select_multiple"
+            )
+            raise ValueError(msg)
+        if self.type is AnswerType.SELECT_MULTIPLE and self.kind is not QuestionKind.PROFILE:
+            msg = (
+                f"select_multiple question {self.code!r} must have kind profile, because "
+                "several answers to one question cannot be scored or quoted as a comment"
+            )
             raise ValueError(msg)
 
         if (self.count is None) != (self.organisation_type is None):
@@ -291,6 +302,11 @@ class Question(_Model):
             msg = f"count question {self.code!r} must have type integer or decimal"
             raise ValueError(msg)
         return self
+
+    @property
+    def is_select(self) -> bool:
+        """Whether answers are options of a scale (select_one or select_multiple)."""
+        return self.type in (AnswerType.SELECT_ONE, AnswerType.SELECT_MULTIPLE)
 
 
 class Questionnaire(_Model):
@@ -369,6 +385,9 @@ class Questionnaire(_Model):
             if question.instrument is not None:
                 msg = f"the profile question {code!r} must be asked in both instruments"
                 raise ValueError(msg)
+            if question.type is AnswerType.SELECT_MULTIPLE:
+                msg = f"the profile question {code!r} must take one answer, not select_multiple"
+                raise ValueError(msg)
 
         instrument_scale = self.scales.get(by_code[PROFILE_INSTRUMENT].scale or "")
         codes = {option.code for option in instrument_scale.options} if instrument_scale else set()
@@ -437,7 +456,7 @@ class Questionnaire(_Model):
             raise KeyError(msg) from None
 
     def scale_of(self, question: Question) -> Scale:
-        """Return the answer scale of a select_one question."""
+        """Return the answer scale of a select_one or select_multiple question."""
         if question.scale is None:
             msg = f"question {question.code!r} has no answer scale"
             raise KeyError(msg)

@@ -22,7 +22,7 @@ from ccpm_core.disclosure import (
     suppress_small_cells,
 )
 from ccpm_core.framework import FUNCTIONS, SECTIONS, Function, Status
-from ccpm_core.i18n import N_, plural_translator, translator
+from ccpm_core.i18n import plural_translator, translator
 from ccpm_core.locale_format import format_number, format_percent, format_score
 from ccpm_core.questionnaire import (
     PROFILE_ORGANISATION_TYPE,
@@ -32,6 +32,8 @@ from ccpm_core.questionnaire import (
 )
 from ccpm_core.rates import RateFigure, ResponseRates
 from ccpm_core.redaction import redact_contacts
+from ccpm_core.report_change import ExerciseChange, compare_results
+from ccpm_core.report_change_blocks import change_blocks
 from ccpm_core.report_model import (
     Block,
     BulletList,
@@ -45,18 +47,19 @@ from ccpm_core.report_model import (
     Report,
     Table,
 )
+from ccpm_core.report_suppression import (
+    UnitCountSuppression,
+    level_count_suppression,
+    level_rests_on_few_partners,
+    level_scores_withheld,
+    partner_score_withheld,
+    unit_count_suppression,
+)
+from ccpm_core.report_text import format_points, method_label, status_label
 from ccpm_core.responses import ExclusionReason
 from ccpm_core.results import LevelResult, Results, Score, UnitScore
 
 __all__ = ["ReportMetadata", "build_preliminary_report", "status_label"]
-
-_STATUS_LABELS = {
-    Status.GOOD: N_("Good"),
-    Status.SATISFACTORY: N_("Satisfactory"),
-    Status.UNSATISFACTORY: N_("Unsatisfactory"),
-    Status.WEAK: N_("Weak"),
-    Status.NO_DATA: N_("No data"),
-}
 
 
 @attrs.frozen
@@ -69,11 +72,6 @@ class ReportMetadata:
     survey_period: str = ""
 
 
-def status_label(status: Status, language: str = "en") -> str:
-    """Return the display label of a status in ``language``."""
-    return translator(language)(_STATUS_LABELS[status])
-
-
 def build_preliminary_report(
     results: Results,
     questionnaire: Questionnaire,
@@ -82,25 +80,34 @@ def build_preliminary_report(
     language: str = "en",
     min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
     redact_comment_contacts: bool = False,
+    previous: Results | None = None,
 ) -> Report:
     """Build the preliminary report of the national level (``hub`` None) or of one hub.
 
-    Partner counts below ``min_cell_size`` in the response rates by
-    organisation type and in the answer distributions are suppressed, with
-    complementary cells, as :func:`ccpm_core.disclosure.suppress_small_cells`
-    decides; 1 shows every count. With ``redact_comment_contacts``, e-mail
-    addresses and phone numbers in comments are replaced by a marker.
+    Partner counts below ``min_cell_size`` are suppressed, with complementary
+    cells, as :func:`ccpm_core.disclosure.suppress_small_cells` decides: in
+    the response rates by organisation type, the answer distributions, the
+    levels compared and the numbers of partners behind each score. Scores
+    built on fewer partners are withheld with their status, as
+    :mod:`ccpm_core.report_suppression` decides: the partners' own scores and
+    gaps, and a hub's scores in the levels compared. 1 shows every count.
+    With ``redact_comment_contacts``, e-mail addresses and phone numbers in
+    comments are replaced by a marker. With the ``previous`` exercise's
+    results, a part shows each section's change since then.
 
     Raises KeyError when the level has no responses; the message lists the
     levels that do. Raises :class:`ccpm_core.disclosure.DisclosureError` for a
-    ``min_cell_size`` below 1.
+    ``min_cell_size`` below 1, and :class:`ccpm_core.report_change.ComparisonError`
+    when ``previous`` comes from another questionnaire.
     """
+    change = compare_results(results, previous) if previous is not None else None
     builder = _ReportBuilder(
         results,
         questionnaire,
         metadata or ReportMetadata(),
         language,
         _Protection(check_min_cell_size(min_cell_size), redact_comment_contacts),
+        change,
     )
     return builder.build(results.level(hub))
 
@@ -121,12 +128,14 @@ class _ReportBuilder:
         metadata: ReportMetadata,
         language: str,
         protection: _Protection,
+        change: ExerciseChange | None = None,
     ) -> None:
         self.results = results
         self.questionnaire = questionnaire
         self.metadata = metadata
         self.language = language
         self.protection = protection
+        self.change = change
         self._: Callable[[str], str] = translator(language)
         self._ngettext: Callable[[str, str, int], str] = plural_translator(language)
 
@@ -136,6 +145,8 @@ class _ReportBuilder:
         blocks += self._overall_performance(level)
         if level.hub is None and len(self.results.levels) > 1:
             blocks += self._hub_comparison()
+        if self.change is not None:
+            blocks += change_blocks(self.change, level.hub, self.language)
         for function in FUNCTIONS:
             blocks += self._function_review(level, function)
         blocks += self._distributions_and_comments(level)
@@ -147,13 +158,7 @@ class _ReportBuilder:
     def _cover(self, level: LevelResult) -> Cover:
         _ = self._
         level_name = _("National") if level.hub is None else level.hub
-        strategy = (
-            _("median of respondent means")
-            if self.results.strategy == "median"
-            else _("mean of item means")
-        )
-        if self.results.partners_only:
-            strategy += ", " + _("partners only")
+        strategy = method_label(self.results.strategy, self.results.partners_only, self.language)
         return Cover(
             title=_("CCPM preliminary report"),
             cluster=self.metadata.cluster,
@@ -192,6 +197,8 @@ class _ReportBuilder:
         ]
         if self.protection.min_cell_size > 1:
             blocks.append(Paragraph(self._suppression_note(), emphasis=True))
+            if level_rests_on_few_partners(level, self.protection.min_cell_size):
+                blocks.append(Paragraph(self._few_partners_note(level), emphasis=True))
 
         suppression = self._type_suppression(rates)
         rows: list[tuple[Cell, ...]] = []
@@ -249,8 +256,36 @@ class _ReportBuilder:
                     )
                 )
             )
-        above = rates.types_above_base
-        if above or rates.effective.exceeds_base or rates.overall.exceeds_base:
+        blocks += self._count_check_notes(rates, suppression)
+        if rates.types_without_count:
+            names = ", ".join(self._organisation_type_name(c) for c in rates.types_without_count)
+            blocks.append(
+                Paragraph(
+                    _(
+                        "The coordinator gave no count for some organisation types whose "
+                        "partners answered ({types}), so the total rates are not computed."
+                    ).format(types=names)
+                )
+            )
+        return blocks
+
+    def _count_check_notes(self, rates: ResponseRates, suppression: Suppression) -> list[Block]:
+        """Flag partner counts above the coordinator's counts, naming only the types shown.
+
+        A withheld type is never named, and its excess never triggers the
+        note, because a base shown beside it would narrow down its count.
+        """
+        _ = self._
+        withheld = {
+            type_rates.organisation_type
+            for type_rates, hidden in zip(rates.by_type, suppression.cells, strict=False)
+            if hidden
+        }
+        above = [code for code in rates.types_above_base if code not in withheld]
+        total_shown = not suppression.total
+        total_above = rates.effective.exceeds_base or rates.overall.exceeds_base
+        blocks: list[Block] = []
+        if above or (total_shown and total_above):
             names = ", ".join(self._organisation_type_name(code) for code in above)
             blocks.append(
                 Paragraph(
@@ -265,14 +300,14 @@ class _ReportBuilder:
                     )
                 )
             )
-        if rates.types_without_count:
-            names = ", ".join(self._organisation_type_name(c) for c in rates.types_without_count)
+        if withheld:
             blocks.append(
                 Paragraph(
                     _(
-                        "The coordinator gave no count for some organisation types whose "
-                        "partners answered ({types}), so the total rates are not computed."
-                    ).format(types=names)
+                        "Withheld counts are not checked against the coordinator's counts "
+                        "in this report."
+                    ),
+                    emphasis=True,
                 )
             )
         return blocks
@@ -316,12 +351,38 @@ class _ReportBuilder:
         return suppress_small_cells(counts, self.protection.min_cell_size)
 
     def _suppression_note(self) -> str:
-        return self._(
-            "To keep respondents anonymous, a count of fewer than {k} partners by "
-            "organisation type or by answer option is not shown, and neither is the rate "
-            "computed from it. Where the total would reveal such a count, a further count "
-            'is withheld as well. Withheld figures read "{marker}".'
-        ).format(k=self._number(self.protection.min_cell_size), marker=self._suppressed_text())
+        return (
+            self._(
+                "To keep respondents anonymous, a count of fewer than {k} partners is not "
+                "shown, and neither is a rate computed from it. This holds for the counts by "
+                "organisation type, by answer option and by hub, and for the number of "
+                "partners behind a score. Where a total would reveal such a count, a further "
+                'count is withheld as well. Withheld figures read "{marker}". Coordinators '
+                "take part by name, so their counts are shown."
+            ).format(k=self._number(self.protection.min_cell_size), marker=self._suppressed_text())
+            + " "
+            + self._(
+                "A score built on fewer than {k} partners is withheld too, with its status: "
+                "the partners' own score and its gap to the coordinator's, and a hub's scores "
+                "where levels are compared. The coordinator's scores are shown, and so are "
+                "the scores of the level this report covers."
+            ).format(k=self._number(self.protection.min_cell_size))
+        )
+
+    def _few_partners_note(self, level: LevelResult) -> str:
+        """State that the scores of the level this report covers rest on fewer than k partners."""
+        if level.hub is None:
+            text = self._(
+                "The scores of this report rest on fewer than {k} partners, so a reader "
+                "who knows which partners answered may infer their answers from them."
+            )
+        else:
+            text = self._(
+                "The scores of this hub rest on fewer than {k} partners, so a reader "
+                "who knows which partners answered may infer their answers from them. "
+                "The national report withholds this hub's scores."
+            )
+        return text.format(k=self._number(self.protection.min_cell_size))
 
     def _suppressed_text(self) -> str:
         # TRANSLATORS: shown in a table cell in place of a count withheld to protect anonymity.
@@ -368,11 +429,7 @@ class _ReportBuilder:
             (
                 Cell(section.id),
                 Cell(_(SECTIONS[section.id].title)),
-                Cell(self._score(section.overall.percent), numeric=True),
-                self._status_cell(section.overall.status),
-                Cell(self._number(section.overall.n), numeric=True),
-                self._score_cell(section.partner),
-                self._score_cell(section.coordinator),
+                *self._unit_cells(section),
             )
             for section in level.sections
         )
@@ -408,36 +465,49 @@ class _ReportBuilder:
 
         The gap is the coordinator's score minus the partners', in percentage
         points, so a positive gap means the coordinator rates the section higher.
+        A partners' score built on too few partners is withheld, and so is its
+        gap, which would reveal it. The chart leaves its bar out, and a note under
+        the chart names the sections concerned.
         """
         _ = self._
         rows: list[tuple[Cell, ...]] = []
         bars: list[ChartBar] = []
         described: list[str] = []
+        left_out: list[str] = []
         for section in level.sections:
             partner, coordinator = section.partner, section.coordinator
-            gap = _score_gap(partner, coordinator)
+            hidden = self._partner_score_withheld(partner)
+            gap_text = (
+                self._suppressed_text()
+                if hidden
+                else self._points(_score_gap(partner, coordinator))
+            )
+            withheld = self._count_suppression(section)
             rows.append(
                 (
                     Cell(section.id),
                     Cell(_(SECTIONS[section.id].title)),
-                    self._score_cell(partner),
+                    self._partner_score_cell(partner, n_withheld=withheld.partner),
                     self._score_cell(coordinator),
-                    Cell(self._points(gap), numeric=True),
+                    Cell(gap_text, numeric=True),
                 )
             )
             # TRANSLATORS: a bar label such as "1.1 partners"; {section} is a section number.
             partner_label = _("{section} partners").format(section=section.id)
             # TRANSLATORS: a bar label such as "1.1 coordinator"; {section} is a section number.
             coordinator_label = _("{section} coordinator").format(section=section.id)
-            bars.append(ChartBar(partner_label, partner.percent, partner.status))
+            if hidden:
+                left_out.append(section.id)
+            else:
+                bars.append(ChartBar(partner_label, partner.percent, partner.status))
             bars.append(ChartBar(coordinator_label, coordinator.percent, coordinator.status))
             described.append(
                 # TRANSLATORS: one section in the text alternative of the comparison chart.
                 _("{section}: partners {partners}, coordinator {coordinator}, gap {gap}").format(
                     section=section.id,
-                    partners=self._score(partner.percent),
+                    partners=self._suppressed_text() if hidden else self._score(partner.percent),
                     coordinator=self._score(coordinator.percent),
-                    gap=self._points(gap),
+                    gap=gap_text,
                 )
             )
         return [
@@ -481,24 +551,44 @@ class _ReportBuilder:
                 no_data_label=_("no data"),
                 language=self.language,
             ),
+            *self._left_out_bars_note(left_out),
         ]
 
+    def _left_out_bars_note(self, section_ids: list[str]) -> list[Block]:
+        if not section_ids:
+            return []
+        ngettext = self._ngettext
+        # TRANSLATORS: {sections} lists section numbers, such as "1.1, 2.2". {k} is a count.
+        text = ngettext(
+            "The partners' bar is left out for section {sections}, because fewer than "
+            "{k} partners scored it.",
+            "The partners' bar is left out for sections {sections}, because fewer than "
+            "{k} partners scored them.",
+            len(section_ids),
+        ).format(
+            sections=", ".join(section_ids),
+            k=self._number(self.protection.min_cell_size),
+        )
+        return [Paragraph(text, emphasis=True)]
+
     def _hub_comparison(self) -> list[Block]:
+        """Compare the levels' section scores: per level a row of scores, then a row of statuses.
+
+        The statuses take a row of their own, as in the other status tables, so
+        that every renderer shows the label as well as the colour.
+        """
         _ = self._
-        rows = []
-        for level in self.results.levels:
+        suppression = level_count_suppression(self.results, self.protection.min_cell_size)
+        rows: list[tuple[Cell, ...]] = []
+        for level, hidden in zip(self.results.levels, suppression.cells, strict=True):
             name = _("National") if level.hub is None else level.hub
-            rows.append(
-                (
-                    Cell(name),
-                    Cell(self._number(level.partners + level.coordinators), numeric=True),
-                    *(
-                        Cell(self._score(section.overall.percent), status=section.overall.status)
-                        for section in level.sections
-                    ),
-                )
+            respondents = (
+                self._suppressed_text()
+                if hidden
+                else self._number(level.partners + level.coordinators)
             )
-        return [
+            rows += self._level_rows(level, name, respondents)
+        blocks: list[Block] = [
             Heading(_("Levels compared"), 2),
             Table(
                 header=(
@@ -509,6 +599,42 @@ class _ReportBuilder:
                 rows=tuple(rows),
                 caption=_("Section scores at the national level and in each hub"),
             ),
+        ]
+        if any(
+            level_scores_withheld(level, self.protection.min_cell_size)
+            for level in self.results.levels
+        ):
+            blocks.append(
+                Paragraph(
+                    _("The scores of a hub with fewer than {k} partners are withheld.").format(
+                        k=self._number(self.protection.min_cell_size)
+                    ),
+                    emphasis=True,
+                )
+            )
+        return blocks
+
+    def _level_rows(
+        self, level: LevelResult, name: str, respondents: str
+    ) -> list[tuple[Cell, ...]]:
+        """Return a level's row of section scores and its row of section statuses."""
+        if level_scores_withheld(level, self.protection.min_cell_size):
+            hidden = Cell(self._suppressed_text(), numeric=True)
+            score_cells = tuple(hidden for _ in level.sections)
+            status_cells = score_cells
+        else:
+            score_cells = tuple(
+                Cell(self._score(section.overall.percent), numeric=True)
+                for section in level.sections
+            )
+            status_cells = tuple(
+                self._status_cell(section.overall.status) for section in level.sections
+            )
+        # TRANSLATORS: heads the row of statuses under a level's scores. {level} is a level name.
+        status_name = self._("{level}: status").format(level=name)
+        return [
+            (Cell(name), Cell(respondents, numeric=True), *score_cells),
+            (Cell(status_name), Cell("", numeric=True), *status_cells),
         ]
 
     # Review per function
@@ -523,7 +649,7 @@ class _ReportBuilder:
                 ),
                 1,
             ),
-            Paragraph(self._score_sentence(function_score.overall)),
+            Paragraph(self._score_sentence(function_score)),
             self._function_chart(level, function),
         ]
         for section in function.sections:
@@ -569,21 +695,16 @@ class _ReportBuilder:
         for item in self.questionnaire.items:
             if item.section != section.id:
                 continue
-            item_score = level.item(item.id)
             item_rows.append(
                 (
                     Cell(item.id),
                     Cell(self.questionnaire.label(item.title, self.language)),
-                    Cell(self._score(item_score.overall.percent), numeric=True),
-                    self._status_cell(item_score.overall.status),
-                    Cell(self._number(item_score.overall.n), numeric=True),
-                    self._score_cell(item_score.partner),
-                    self._score_cell(item_score.coordinator),
+                    *self._unit_cells(level.item(item.id)),
                 )
             )
         return [
             Heading(f"{section.id} {_(section.title)}", 2),
-            Paragraph(self._score_sentence(section_score.overall)),
+            Paragraph(self._score_sentence(section_score)),
             Table(
                 header=(
                     _("Item"),
@@ -862,18 +983,52 @@ class _ReportBuilder:
     def _status_cell(self, status: Status) -> Cell:
         return Cell(status_label(status, self.language), status=status)
 
-    def _score_cell(self, figure: Score) -> Cell:
-        if figure.percent is None:
-            return Cell(status_label(Status.NO_DATA, self.language), status=Status.NO_DATA)
-        return Cell(
-            f"{self._score(figure.percent)} ({self._number(figure.n)})",
-            status=figure.status,
-            numeric=True,
+    def _unit_cells(self, unit: UnitScore) -> tuple[Cell, ...]:
+        """Return the pooled score, status and count, then the partners' and coordinator's cells."""
+        withheld = self._count_suppression(unit)
+        count = self._suppressed_text() if withheld.overall else self._number(unit.overall.n)
+        return (
+            Cell(self._score(unit.overall.percent), numeric=True),
+            self._status_cell(unit.overall.status),
+            Cell(count, numeric=True),
+            self._partner_score_cell(unit.partner, n_withheld=withheld.partner),
+            self._score_cell(unit.coordinator),
         )
 
-    def _score_sentence(self, figure: Score) -> str:
+    def _count_suppression(self, unit: UnitScore) -> UnitCountSuppression:
+        return unit_count_suppression(unit, self.protection.min_cell_size)
+
+    def _partner_score_cell(self, figure: Score, n_withheld: bool) -> Cell:
+        """Show the partners' score, or withhold it and its status when too few partners gave it."""
+        # NOTE: the pooled score in the same row stays, as the level's own figure. With
+        # the mean strategy it still gives, with the coordinator's score, the partners'
+        # mean to a reader who knows from elsewhere how many partners answered.
+        if self._partner_score_withheld(figure):
+            return Cell(self._suppressed_text(), numeric=True)
+        return self._score_cell(figure, n_withheld=n_withheld)
+
+    def _partner_score_withheld(self, figure: Score) -> bool:
+        return partner_score_withheld(figure, self.protection.min_cell_size)
+
+    def _score_cell(self, figure: Score, n_withheld: bool = False) -> Cell:
+        """Show a score with its count of respondents, or with the withheld marker in its place."""
+        if figure.percent is None:
+            return Cell(status_label(Status.NO_DATA, self.language), status=Status.NO_DATA)
+        count = self._suppressed_text() if n_withheld else self._number(figure.n)
+        return Cell(f"{self._score(figure.percent)} ({count})", status=figure.status, numeric=True)
+
+    def _score_sentence(self, unit: UnitScore) -> str:
+        figure = unit.overall
         if figure.percent is None:
             return self._("Status: no data (no scored answer).")
+        if self._count_suppression(unit).overall:
+            # TRANSLATORS: {score} is a percentage; the number of respondents is withheld.
+            return self._(
+                "Status: {status}, score {score}; the number of respondents is withheld."
+            ).format(
+                status=status_label(figure.status, self.language),
+                score=self._score(figure.percent),
+            )
         ngettext = self._ngettext
         # TRANSLATORS: {score} is a percentage and {n} a count. A plural form may
         # leave {n} out where the language names the number in words.
@@ -903,15 +1058,8 @@ class _ReportBuilder:
         return format_number(value, self.language)
 
     def _points(self, value: float | None) -> str:
-        """Format a difference of scores in percentage points with one decimal and its sign."""
-        if value is None:
-            return format_number(None, self.language)
-        text = format_number(abs(round(value, 1)), self.language)
-        if round(value, 1) > 0:
-            return "+" + text
-        if round(value, 1) < 0:
-            return "\u2212" + text
-        return text
+        """Format a difference of scores; see :func:`ccpm_core.report_text.format_points`."""
+        return format_points(value, self.language)
 
 
 def _score_gap(partner: Score, coordinator: Score) -> float | None:

@@ -29,9 +29,12 @@ if TYPE_CHECKING:
     from ccpm_core.questionnaire import Questionnaire
 
 __all__ = [
+    "NOT_SELECTED",
     "NO_ANSWER",
+    "SELECTED",
     "Comment",
     "DataQuality",
+    "Deduplication",
     "Exclusion",
     "ExclusionReason",
     "RawResponses",
@@ -40,7 +43,13 @@ __all__ = [
 ]
 
 NO_ANSWER = -1
-"""Entry of :attr:`ResponseSet.choices` where a question was not answered."""
+"""Entry of :attr:`ResponseSet.choices` and :attr:`ResponseSet.selections` without an answer."""
+
+SELECTED = 1
+"""Entry of :attr:`ResponseSet.selections` where the respondent chose the option."""
+
+NOT_SELECTED = 0
+"""Entry of :attr:`ResponseSet.selections` where the respondent answered but left the option out."""
 
 
 class ExclusionReason(enum.StrEnum):
@@ -100,6 +109,33 @@ class Comment:
 
 
 @attrs.frozen
+class Deduplication:
+    """Rows that repeat a submission id, and how they were reduced to one row per submission.
+
+    Rows with the same non-empty id in ``id_column`` are one submission. Exact
+    copies collapse into one row. When copies differ, the row with the latest
+    submission time (``time_column``) is kept. Without such a column, or when a
+    time cannot be read, the last row in the file is kept instead. The others
+    are excluded as superseded and counted in ``conflicts``.
+    """
+
+    id_column: str
+    """Header of the submission id column, as written in the file."""
+    time_column: str | None
+    """Header of the submission time column used to pick the latest copy, if any."""
+    rows_before: int
+    rows_after: int
+    exact_duplicates: int
+    """Rows dropped because another row of the same submission is identical."""
+    conflicts: int
+    """Rows dropped because a differing copy of the same submission was kept instead."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a plain mapping for the results document."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
 class DataQuality:
     """What happened to every row and answer of the input.
 
@@ -118,6 +154,8 @@ class DataQuality:
     """Questions of the questionnaire that no column answers."""
     notes: tuple[str, ...] = ()
     """Other facts worth knowing, such as an encoding fallback."""
+    deduplication: Deduplication | None = None
+    """Row counts before and after repeated submissions were removed; None without an id column."""
 
     def exclusion_counts(self) -> dict[str, int]:
         """Count exclusions per reason, in the order of :class:`ExclusionReason`."""
@@ -145,6 +183,7 @@ class DataQuality:
             "unknown_columns": list(self.unknown_columns),
             "missing_questions": list(self.missing_questions),
             "notes": list(self.notes),
+            "deduplication": None if self.deduplication is None else self.deduplication.to_dict(),
         }
 
 
@@ -184,6 +223,11 @@ class ResponseSet:
     Row ``i`` of every array is the same respondent. ``choices[i, j]`` is the
     index of respondent ``i``'s answer to ``rating_codes[j]`` in that
     question's scale options, or :data:`NO_ANSWER`.
+
+    ``selections[code][i, k]`` is respondent ``i``'s answer to option ``k`` of
+    the select_multiple question ``code``: :data:`SELECTED`,
+    :data:`NOT_SELECTED` or :data:`NO_ANSWER`. Such answers are counted per
+    option and never scored.
     """
 
     questionnaire: Questionnaire
@@ -199,9 +243,16 @@ class ResponseSet:
     """Answers to each count question, NaN where not given."""
     comments: tuple[Comment, ...]
     quality: DataQuality
+    selections: Mapping[str, npt.NDArray[np.int8]] = attrs.field(factory=dict)
+    """Answers to each select_multiple question, one column per option of its scale."""
 
     def __len__(self) -> int:
         return len(self.instrument)
+
+    def _repr_html_(self) -> str:
+        from ccpm_core.notebook_html import response_set_html
+
+        return response_set_html(self)
 
     @property
     def hubs(self) -> list[str | None]:
@@ -209,6 +260,14 @@ class ResponseSet:
         names = {hub for hub in self.hub.tolist() if hub is not None}
         national: list[str | None] = [None] if any(h is None for h in self.hub.tolist()) else []
         return national + sorted(names)
+
+    def selection_counts(self, code: str) -> dict[str, int]:
+        """Count, per option code of a select_multiple question, the respondents who chose it."""
+        question = self.questionnaire.question(code)
+        options = self.questionnaire.scale_of(question).options
+        chosen = self.selections[code] == SELECTED
+        totals = chosen.sum(axis=0).tolist()
+        return {option.code: int(total) for option, total in zip(options, totals, strict=True)}
 
     def value_table(self, code: str) -> npt.NDArray[np.int64]:
         """Return, for one rating question, the value in hundredths of each option index.
@@ -263,6 +322,8 @@ class ResponseSet:
             columns[code] = [lookup[index] for index in self.choices[:, j].tolist()]
         for code, values in self.counts.items():
             columns[code] = values
+        for code, selection in self.selections.items():
+            columns[code] = _selection_texts(questionnaire, code, selection)
 
         if with_comments:
             from ccpm_core.questionnaire import QuestionKind
@@ -274,3 +335,24 @@ class ResponseSet:
                         comment_texts[comment.respondent] = comment.text
                 columns[question.code] = comment_texts
         return pd.DataFrame(columns)
+
+
+def _selection_texts(
+    questionnaire: Questionnaire, code: str, selection: npt.NDArray[np.int8]
+) -> list[str | None]:
+    """Write each respondent's select_multiple answer as space-separated option codes.
+
+    A respondent who answered no option at all gets None; the options chosen
+    are listed even where other options were left unknown.
+    """
+    options = questionnaire.scale_of(questionnaire.question(code)).options
+    texts: list[str | None] = []
+    for row in selection.tolist():
+        if all(entry == NO_ANSWER for entry in row):
+            texts.append(None)
+            continue
+        chosen = [
+            option.code for option, entry in zip(options, row, strict=True) if entry == SELECTED
+        ]
+        texts.append(" ".join(chosen))
+    return texts

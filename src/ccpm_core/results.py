@@ -143,6 +143,11 @@ class LevelResult:
         msg = f"no answer distribution for question {question!r} at level {self.name!r}"
         raise KeyError(msg)
 
+    def _repr_html_(self) -> str:
+        from ccpm_core.notebook_html import level_html
+
+        return level_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the level as it appears in ``ccpm.results/1``."""
         return {
@@ -169,6 +174,11 @@ class Results:
 
     def __iter__(self) -> Iterator[LevelResult]:
         return iter(self.levels)
+
+    def _repr_html_(self) -> str:
+        from ccpm_core.notebook_html import results_html
+
+        return results_html(self)
 
     @property
     def hubs(self) -> list[str | None]:

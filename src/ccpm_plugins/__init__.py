@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 
+from ccpm_core._version import __version__
 from ccpm_core.plugins import PluginHost
+from ccpm_plugins.analyst_api import read_responses, render_report
 
-__all__ = ["BUILTIN_PLUGINS", "plugin_host"]
+__all__ = ["BUILTIN_PLUGINS", "__version__", "plugin_host", "read_responses", "render_report"]
 
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "ccpm_plugins.sources.csv_file",
@@ -29,6 +31,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "ccpm_plugins.sources.limesurvey.commands",
     "ccpm_plugins.exporters.limesurvey_lss",
     "ccpm_plugins.exporters.limesurvey_txt",
+    "ccpm_plugins.cli.dashboard_commands",
+    "ccpm_plugins.portfolio.commands",
 )
 """Modules of the plugins that ship with ccpm, registered after installed ones."""
 

@@ -154,9 +154,13 @@ GAP_ROWS = [
 ]
 
 
-def build_gap() -> Report:
+def build_gap(min_cell_size: int = 1) -> Report:
     results = score(response_set(QUESTIONNAIRE, GAP_ROWS, ()))
-    return build_preliminary_report(results, QUESTIONNAIRE)
+    return build_preliminary_report(results, QUESTIONNAIRE, min_cell_size=min_cell_size)
+
+
+def gap_chart(report: Report) -> Chart:
+    return next(b for b in report.blocks if isinstance(b, Chart) and b.key == "perception-gap")
 
 
 def test_gap_row_values() -> None:
@@ -166,6 +170,45 @@ def test_gap_row_values() -> None:
     assert row[2].text == "37.5% (2)"
     assert row[3].text == "75.0% (1)"
     assert row[4].text == "+37.5"
+
+
+def test_gap_row_withheld() -> None:
+    # Two partners are fewer than k = 3: their score, its status and the gap that
+    # would reveal it are withheld. The coordinator's score is public.
+    row = next(r for r in gap_table(build_gap(3)).rows if r[0].text == "1.2")
+
+    assert row[2].text == "withheld"
+    assert row[2].status is None
+    assert row[3].text == "75.0% (1)"
+    assert row[4].text == "withheld"
+
+
+def test_gap_chart_leaves_out_withheld() -> None:
+    labels = [bar.label for bar in gap_chart(build_gap(3)).bars]
+
+    # Section 1.1 has no partner answer, so its bar shows no data rather than being left out.
+    assert labels[:3] == ["1.1 partners", "1.1 coordinator", "1.2 coordinator"]
+
+
+def test_gap_chart_note_names_sections() -> None:
+    texts = [b.text for b in build_gap(3).blocks if isinstance(b, Paragraph)]
+    expected = (
+        "The partners' bar is left out for section 1.2, because fewer than 3 partners scored it."
+    )
+
+    assert expected in texts
+
+
+def test_gap_chart_alt_text_withheld() -> None:
+    alt_text = gap_chart(build_gap(3)).alt_text
+
+    assert "1.2: partners withheld, coordinator 75.0%, gap withheld" in alt_text
+
+
+def test_gap_withheld_scores_absent() -> None:
+    texts = [cell.text for row in gap_table(build_gap(3)).rows for cell in row]
+
+    assert not any("37.5" in text for text in texts)
 
 
 def test_gap_without_coordinator() -> None:
@@ -193,7 +236,25 @@ def test_gap_chart_alt_text() -> None:
 
 def test_gap_bar_labels_translated() -> None:
     results = score(response_set(QUESTIONNAIRE, GAP_ROWS, ()))
-    report = build_preliminary_report(results, QUESTIONNAIRE, language="fr")
-    chart = next(b for b in report.blocks if isinstance(b, Chart) and b.key == "perception-gap")
+    report = build_preliminary_report(results, QUESTIONNAIRE, language="fr", min_cell_size=1)
+    chart = gap_chart(report)
 
     assert chart.bars[0].label == "1.1 partenaires"
+
+
+GAP_NOTES = {
+    "fr": "La barre des partenaires est omise pour la section 1.2, car moins de 3 "
+    "partenaires l’ont notée.",
+    "es": "Se omite la barra de los socios en la sección 1.2, porque menos de 3 socios "
+    "la puntuaron.",
+    "ar": "حُذف عمود الشركاء في القسم 1.2، لأن أقل من 3 شركاء قيّموه.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(GAP_NOTES))
+def test_gap_chart_note_translated(language: str) -> None:
+    results = score(response_set(QUESTIONNAIRE, GAP_ROWS, ()))
+    report = build_preliminary_report(results, QUESTIONNAIRE, language=language)
+    texts = [b.text for b in report.blocks if isinstance(b, Paragraph)]
+
+    assert GAP_NOTES[language] in texts

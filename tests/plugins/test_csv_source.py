@@ -363,9 +363,11 @@ def test_header_without_names(tmp_path: Path) -> None:
     assert "the header row is empty" in message
 
 
-def test_workbook_renamed(tmp_path: Path) -> None:
+def test_damaged_workbook_renamed(tmp_path: Path) -> None:
+    # A zip signature sends a .csv file to the workbook reader, which names the failure.
     message = read_error(write(tmp_path, b"PK\x03\x04rest of a zip archive"))
-    assert "Excel .xlsx workbook" in message
+    assert "the file cannot be read as a workbook" in message
+    assert "save it again as .xlsx, .ods or CSV UTF-8" in message
 
 
 def test_no_location() -> None:
@@ -381,14 +383,14 @@ def test_registered_as_csv() -> None:
     assert isinstance(host.source("csv"), CsvSource)
 
 
-@pytest.mark.parametrize("name", ["a.csv", "B.TSV", "c.txt"])
+@pytest.mark.parametrize("name", ["a.csv", "B.TSV", "c.txt", "d.xlsx", "e.ods", "f.XLS"])
 def test_source_for_file(name: str) -> None:
     host = PluginHost(["ccpm_plugins.sources.csv_file"], load_entry_points=False)
     assert isinstance(host.source_for_file(name), CsvSource)
 
 
 def test_other_suffix_not_read() -> None:
-    assert not CsvSource().can_read("responses.xlsx")
+    assert not CsvSource().can_read("responses.docx")
 
 
 # --- Round trip --------------------------------------------------------------

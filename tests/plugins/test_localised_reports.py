@@ -265,7 +265,10 @@ def test_spanish_docx_cover_date(spanish_document: Document) -> None:
 
 
 def test_spanish_docx_left_to_right(spanish_document: Document) -> None:
-    assert spanish_document.element.body.find(f".//{qn('w:bidi')}") is None
+    marked = bidi_paragraph_texts(spanish_document)
+
+    assert marked
+    assert all(text.startswith(ARABIC_COMMENT) for text in marked)
 
 
 # ---------------------------------------------------------------- Arabic DOCX
@@ -357,8 +360,20 @@ def test_french_docx_french_runs_not_rtl(french_document: Document) -> None:
     ]
 
 
-def test_french_docx_no_paragraph_bidi(french_document: Document) -> None:
-    assert french_document.element.body.find(f".//{qn('w:bidi')}") is None
+def bidi_paragraph_texts(document: Document) -> list[str]:
+    """Return the texts of the paragraphs marked right-to-left (w:bidi)."""
+    return [
+        "".join(node.text or "" for node in paragraph.iter(qn("w:t")))
+        for paragraph in document.element.body.iter(qn("w:p"))
+        if paragraph.find(f"{qn('w:pPr')}/{qn('w:bidi')}") is not None
+    ]
+
+
+def test_french_docx_bidi_only_arabic_paragraphs(french_document: Document) -> None:
+    marked = bidi_paragraph_texts(french_document)
+
+    assert marked
+    assert all(text.startswith(ARABIC_COMMENT) for text in marked)
 
 
 # ---------------------------------------------------------------- fallback

@@ -1,0 +1,3 @@
+"""The ``ccpm`` command line; :mod:`ccpm_plugins.cli.main` holds the root group."""
+
+__all__: list[str] = []

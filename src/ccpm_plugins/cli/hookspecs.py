@@ -13,9 +13,13 @@ __all__ = ["ccpm_register_commands"]
 def ccpm_register_commands(cli: click.Group) -> None:
     """Add commands or command groups to the ``ccpm`` command line.
 
-    Called once when the command line starts, before arguments are parsed, so
-    an implementation must be quick and import heavy libraries only inside
-    its commands.
+    Called once each time the ``ccpm`` command line starts, before its
+    arguments are parsed, so an implementation must be quick and import heavy
+    libraries only inside its commands. Mark the implementation
+    ``@hookimpl(optionalhook=True)`` when the same module may be loaded by a
+    plugin host without the command-line hooks.
 
-    :param cli: the root ``ccpm`` group; call ``cli.add_command(...)``.
+    :param cli: the root ``ccpm`` group; call ``cli.add_command(...)`` with a
+        command or group whose name no other command uses.
+    :returns: nothing; commands reach the command line only through ``cli``.
     """

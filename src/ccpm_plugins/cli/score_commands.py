@@ -20,6 +20,7 @@ from ccpm_plugins.cli.inputs import (
 )
 from ccpm_plugins.cli.plain_text import plural
 from ccpm_plugins.cli.scoring_options import partners_only_option, strategy_option
+from ccpm_plugins.portfolio.exercise_options import exercise_options, pop_exercise_info
 
 if TYPE_CHECKING:
     from ccpm_core.questionnaire import Questionnaire
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ReportProtection",
+    "check_previous_results",
     "format_results_table",
+    "read_previous_results",
     "report",
     "report_language",
     "require_scored_rows",
@@ -50,6 +53,7 @@ class ReportProtection:
 @response_input_options
 @strategy_option
 @partners_only_option
+@exercise_options
 @click.option(
     "--format",
     "output_format",
@@ -76,8 +80,13 @@ def score(
     **source_options: Any,
 ) -> None:
     """Score CCPM responses from INPUT and print the results per level and section."""
+    from ccpm_core.results_document import with_exercise
     from ccpm_core.scoring import score as score_responses
 
+    exercise = pop_exercise_info(source_options)
+    if exercise is not None and output_format != "json":
+        msg = "the exercise options (--cluster, --country, --year...) need --format json"
+        raise click.UsageError(msg)
     questionnaire = load_questionnaire_option(questionnaire_path)
     responses = read_responses(input_path, source_name, questionnaire, source_options)
     results = score_responses(responses, strategy, partners_only=partners_only)
@@ -87,7 +96,10 @@ def score(
         _write_results_csv(results, output)
         return
     if output_format == "json":
-        text = json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        document = results.to_dict()
+        if exercise is not None:
+            document = with_exercise(document, exercise)
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     else:
         text = format_results_table(results)
 
@@ -141,13 +153,25 @@ def score(
     default=DEFAULT_MIN_CELL_SIZE,
     show_default=True,
     metavar="K",
-    help="Withhold partner counts below K respondents in the breakdowns by organisation type "
-    "and answer option, with any count the total would reveal; 1 shows every count.",
+    help="Withhold partner counts below K respondents, with any count a total would reveal: "
+    "by organisation type, answer option and hub, and behind each score. Also withhold "
+    "partners' own scores and hubs' compared scores built on fewer than K partners. "
+    "1 shows every count and score.",
 )
 @click.option(
     "--redact-contacts",
     is_flag=True,
     help="Replace e-mail addresses and phone numbers in comments by a marker.",
+)
+@click.option(
+    "--previous",
+    "previous_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="RESULTS.json",
+    help="Results of the previous exercise, as `ccpm score --format json` writes them, "
+    "scored from the same questionnaire; the report then shows each section's change "
+    "since then.",
 )
 def report(
     input_path: str | None,
@@ -165,6 +189,7 @@ def report(
     language: str | None,
     min_cell_size: int,
     redact_contacts: bool,
+    previous_path: Path | None,
     **source_options: Any,
 ) -> None:
     """Write the preliminary CCPM report of INPUT, ready to edit at the workshop."""
@@ -177,9 +202,12 @@ def report(
 
     questionnaire = load_questionnaire_option(questionnaire_path)
     language = report_language(questionnaire, language)
+    previous = None if previous_path is None else read_previous_results(previous_path)
     responses = read_responses(input_path, source_name, questionnaire, source_options)
     results = score_responses(responses, strategy, partners_only=partners_only)
     require_scored_rows(results)
+    if previous is not None and previous_path is not None:
+        check_previous_results(results, previous, previous_path)
     metadata = ReportMetadata(
         cluster=cluster,
         country=country,
@@ -190,11 +218,13 @@ def report(
     protection = ReportProtection(min_cell_size, redact_contacts)
     if all_levels:
         written = write_level_reports(
-            results, questionnaire, metadata, output, results.hubs, language, protection
+            results, questionnaire, metadata, output, results.hubs, language, protection, previous
         )
     else:
         written = [
-            write_report(results, questionnaire, metadata, output, hub, language, protection)
+            write_report(
+                results, questionnaire, metadata, output, hub, language, protection, previous
+            )
         ]
     for path in written:
         click.echo(f"Report written to {path}", err=True)
@@ -208,14 +238,16 @@ def write_level_reports(
     hubs: list[str | None],
     language: str | None = None,
     protection: ReportProtection | None = None,
+    previous: Results | None = None,
 ) -> list[Path]:
     """Render the report of each level: ``output`` for national, ``<stem>-<hub>`` for a hub.
 
     Reports are in ``language``, by default the questionnaire's first language.
+    With the ``previous`` exercise's results, each shows its level's change since then.
     """
     paths = _level_paths(output, hubs)
     return [
-        write_report(results, questionnaire, metadata, path, hub, language, protection)
+        write_report(results, questionnaire, metadata, path, hub, language, protection, previous)
         for hub, path in zip(hubs, paths, strict=True)
     ]
 
@@ -243,10 +275,12 @@ def write_report(
     hub: str | None,
     language: str | None = None,
     protection: ReportProtection | None = None,
+    previous: Results | None = None,
 ) -> Path:
     """Render the report of one level to ``path``; the file ending picks the renderer.
 
     The report is in ``language``, by default the questionnaire's first language.
+    With the ``previous`` exercise's results, it shows the level's change since then.
     """
     from ccpm_core.errors import InputError
     from ccpm_core.report_builder import build_preliminary_report
@@ -263,6 +297,7 @@ def write_report(
             language=language or questionnaire.default_language,
             min_cell_size=protection.min_cell_size,
             redact_comment_contacts=protection.redact_contacts,
+            previous=previous,
         )
     except KeyError as error:
         msg = f"{error.args[0]}; choose a level with --hub NAME, or use --all-levels"
@@ -280,6 +315,47 @@ def _known_hub(results: Results, hub: str | None) -> str | None:
         if known is not None and match_key(known) == match_key(hub):
             return known
     return hub
+
+
+def read_previous_results(path: Path) -> Results:
+    """Read the previous exercise's ``ccpm.results/1`` document from ``path``.
+
+    Raises InputError, naming the file and what to do, when the file cannot be
+    read, is not JSON or is not a valid results document.
+    """
+    from ccpm_core.errors import InputError
+    from ccpm_core.results_document import results_from_dict
+
+    remedy = "give the JSON file that `ccpm score --format json` wrote for the previous exercise"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        msg = f"{path}: the previous results are not UTF-8 text; {remedy}"
+        raise InputError(msg) from None
+    except OSError as error:
+        msg = f"{path}: cannot read the previous results ({error.strerror or error}); {remedy}"
+        raise InputError(msg) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        msg = (
+            f"{path}: the previous results are not valid JSON ({error.msg} at line "
+            f"{error.lineno}, column {error.colno}); {remedy}"
+        )
+        raise InputError(msg) from None
+    return results_from_dict(document, source=str(path))
+
+
+def check_previous_results(results: Results, previous: Results, path: Path) -> None:
+    """Raise InputError, naming ``path``, when the previous results cannot be compared."""
+    from ccpm_core.errors import InputError
+    from ccpm_core.report_change import ComparisonError, compare_results
+
+    try:
+        compare_results(results, previous)
+    except ComparisonError as error:
+        msg = f"{path}: {error}"
+        raise InputError(msg) from None
 
 
 def require_scored_rows(results: Results) -> None:

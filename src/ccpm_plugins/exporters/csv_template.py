@@ -4,7 +4,8 @@ The file holds the header row that ``ccpm score`` reads (``instrument``,
 ``hub``, ``organisation_type``, then one column per question code), so that a
 cluster can collect or type responses without working the codes out from the
 codebook. It is UTF-8 with a byte-order mark, so spreadsheet programs open it
-with the right encoding.
+with the right encoding. A select_multiple question gets one column, in which
+a response lists the chosen option codes separated by spaces or commas.
 """
 
 from __future__ import annotations

@@ -18,6 +18,10 @@ here, so both formats hold the same survey:
   questions (type ``F``), free text short (``S``) or long (``T``) text
   questions, and counts numerical input (``N``). Every answer option of the
   scale, the special answers included, becomes an answer option.
+- A select_multiple question becomes a multiple choice question (type
+  ``M``) with one subquestion per option of its scale and no answer options;
+  LimeSurvey exports each choice as a column ``code[subquestion]`` holding
+  ``Y`` when chosen.
 
 Codes follow :mod:`ccpm_plugins.sources.limesurvey.codes`, so responses read
 back map onto the same questionnaire.
@@ -89,7 +93,7 @@ class LsAnswer:
 
 @attrs.frozen
 class LsSubquestion:
-    """A row of an array question."""
+    """A row of an array question, or a choice of a multiple choice question."""
 
     code: str
     texts: Texts
@@ -101,7 +105,7 @@ class LsQuestion:
 
     code: str
     type: str
-    """LimeSurvey question type letter: ``L``, ``F``, ``S``, ``T`` or ``N``."""
+    """LimeSurvey question type letter: ``L``, ``F``, ``M``, ``S``, ``T`` or ``N``."""
     texts: Texts
     help: Texts
     relevance: str
@@ -234,6 +238,8 @@ class _SurveyBuilder:
 
         if unit.is_array:
             return self._array_question(unit, questions, relevance)
+        if first.type is AnswerType.SELECT_MULTIPLE:
+            return self._multiple_choice_question(unit, first, relevance)
         return LsQuestion(
             code=unit.code,
             type=_question_type(first),
@@ -268,6 +274,23 @@ class _SurveyBuilder:
                 for row, row_texts in zip(unit.subquestions, rows, strict=True)
             ),
             answers=self._answers(questions[0]),
+        )
+
+    def _multiple_choice_question(
+        self, unit: QuestionUnit, question: Question, relevance: str
+    ) -> LsQuestion:
+        scale_name = question.scale or ""
+        codes = self._codes.choice_codes(scale_name)
+        return LsQuestion(
+            code=unit.code,
+            type="M",
+            texts=self._texts(question.label),
+            help=self._texts(question.hint),
+            relevance=relevance,
+            subquestions=tuple(
+                LsSubquestion(code=codes[option.code], texts=self._texts(option.label))
+                for option in self._questionnaire.scales[scale_name].options
+            ),
         )
 
     def _answers(self, question: Question) -> tuple[LsAnswer, ...]:

@@ -6,7 +6,10 @@ The form asks the ``instrument`` question first; skip logic (``relevant``)
 then shows each respondent only the questions of their instrument. Questions
 are grouped by CCPM function, question names are the codebook codes and
 choice names are the option codes, so the data that the survey tool collects
-is already in the codebook's terms.
+is already in the codebook's terms. A select_multiple question becomes an
+XLSForm ``select_multiple`` over its scale's choice list; KoboToolbox exports
+its answers as the chosen names separated by spaces, and can add one 1/0
+column per choice, headed ``question/choice``. ccpm reads both.
 
 Labels come in every language of the questionnaire, in columns such as
 ``label::English (en)``. The texts that ccpm adds itself, such as group titles,
@@ -140,7 +143,8 @@ def build_xlsform(
     ``language`` is the form's default language (the questionnaire's first
     one when None) and ``title`` replaces the questionnaire's title. Raises
     :class:`QuestionnaireError` when ``language`` is not a language of the
-    questionnaire.
+    questionnaire, or when an option code of a select_multiple question
+    contains white space.
     """
     if language is not None and language not in questionnaire.languages:
         msg = (
@@ -149,6 +153,7 @@ def build_xlsform(
         )
         raise QuestionnaireError(msg)
 
+    _check_select_multiple_codes(questionnaire)
     default_language = language or questionnaire.default_language
     languages = (default_language, *(c for c in questionnaire.languages if c != default_language))
     list_names = _list_names(questionnaire)
@@ -339,8 +344,10 @@ def _question_row(
 
 
 def _question_type(question: Question, list_names: dict[str, str]) -> str:
-    if question.type is AnswerType.SELECT_ONE:
-        return f"select_one {list_names[question.scale or '']}"
+    if question.is_select:
+        # The questionnaire model requires a scale on every select question.
+        assert question.scale is not None
+        return f"{question.type.value} {list_names[question.scale]}"
     return question.type.value
 
 
@@ -370,7 +377,11 @@ def _survey_columns(form: XlsForm) -> list[str]:
 
 
 def _list_names(questionnaire: Questionnaire) -> dict[str, str]:
-    """Map each scale that a select_one question uses to a valid, unique XLSForm list name."""
+    """Map each scale that a select_one or select_multiple question uses to a unique list name.
+
+    A list name is an XML name, so characters other than letters, digits and
+    ``_`` become ``_``.
+    """
     names: dict[str, str] = {}
     taken: set[str] = set()
     for question in questionnaire.questions:
@@ -382,6 +393,25 @@ def _list_names(questionnaire: Questionnaire) -> dict[str, str]:
             name = f"list_{name}"
         names[scale] = _free_name(name, taken)
     return names
+
+
+def _check_select_multiple_codes(questionnaire: Questionnaire) -> None:
+    """Raise when a select_multiple question's option code contains white space.
+
+    ODK and KoboToolbox store a select_multiple answer as the chosen names
+    separated by spaces, so pyxform rejects such a choice name.
+    """
+    for question in questionnaire.questions:
+        if question.type is not AnswerType.SELECT_MULTIPLE:
+            continue
+        for option in questionnaire.scale_of(question).options:
+            if any(character.isspace() for character in option.code):
+                msg = (
+                    f"option code {option.code!r} of scale {question.scale!r} contains white "
+                    f"space, which XLSForm does not allow in the choices of a select_multiple "
+                    f"question ({question.code!r}); replace the spaces, for example by '_'"
+                )
+                raise QuestionnaireError(msg)
 
 
 def _choice_rows(

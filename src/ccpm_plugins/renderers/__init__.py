@@ -1,0 +1,3 @@
+"""Report renderers: DOCX, Markdown, HTML, XLSX and PDF, with their charts and styles."""
+
+__all__: list[str] = []

@@ -17,7 +17,6 @@ import datetime as dt
 import io
 import re
 import struct
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -58,6 +57,10 @@ from ccpm_plugins.renderers.charts import CHART_WIDTH_CM, render_chart_png
 from ccpm_plugins.renderers.file_output import repack_zip_with_fixed_times, write_atomically
 from ccpm_plugins.renderers.spreadsheet_text import XML_FORBIDDEN
 from ccpm_plugins.renderers.styling import MUTED_TEXT, TABLE_HEADER_FILL, status_style
+from ccpm_plugins.renderers.text_direction import (
+    has_right_to_left_letters,
+    starts_right_to_left,
+)
 
 __all__ = ["DocxRenderer", "ccpm_register_renderers", "xml_safe_text"]
 
@@ -88,9 +91,6 @@ _EDITABLE_FIELD_MIN_HEIGHT = Cm(3.0)
 _GREY_TEXT = RGBColor.from_string(MUTED_TEXT[1:].upper())
 
 
-
-_RIGHT_TO_LEFT_CLASSES = frozenset({"R", "AL"})
-"""Unicode bidirectional classes of right-to-left letters: R (Hebrew) and AL (Arabic, Thaana)."""
 
 # Elements that follow w:bidi in a paragraph's properties, in the order that
 # the WordprocessingML schema (ECMA-376 CT_PPrBase) requires.
@@ -167,6 +167,8 @@ def _build_document(report: Report) -> Document:
         for table in document.tables:
             _mirror_columns(table)
         _mark_paragraphs_right_to_left(document)
+    else:
+        _mark_paragraphs_right_to_left(document, only_right_to_left_text=True)
     _mark_right_to_left_runs(document)
     return document
 
@@ -436,13 +438,24 @@ def _mirror_columns(table: DocxTable) -> None:
     properties.insert(position, OxmlElement("w:bidiVisual"))
 
 
-def _mark_paragraphs_right_to_left(document: Document) -> None:
-    """Give every body paragraph, table cells included, right-to-left direction (w:bidi).
+def _mark_paragraphs_right_to_left(
+    document: Document, *, only_right_to_left_text: bool = False
+) -> None:
+    """Give body paragraphs, table cells included, right-to-left direction (w:bidi).
 
-    The document defaults already say so; the mark on each paragraph is for
-    editors that read paragraph properties but not the defaults.
+    In a right-to-left report every paragraph is marked. The document
+    defaults already say so, and the mark on each paragraph is for editors
+    that read paragraph properties but not the defaults. With
+    ``only_right_to_left_text``, used for left-to-right reports, only
+    paragraphs whose first strong letter is right-to-left are marked, as HTML's
+    ``dir="auto"`` does. An Arabic comment such as "تحسين التنسيق مع WASH في 3
+    مواقع" then keeps its phrase order around the Latin acronym and the digit.
     """
     for paragraph in document.element.body.iter(qn("w:p")):
+        if only_right_to_left_text:
+            text = "".join(node.text or "" for node in paragraph.iter(qn("w:t")))
+            if not starts_right_to_left(text):
+                continue
         properties = paragraph.get_or_add_pPr()
         if properties.find(qn("w:bidi")) is None:
             properties.insert_element_before(OxmlElement("w:bidi"), *_AFTER_PARAGRAPH_BIDI)
@@ -458,7 +471,7 @@ def _mark_right_to_left_runs(document: Document) -> None:
     """
     for run_element in document.element.body.iter(qn("w:r")):
         text = "".join(node.text or "" for node in run_element.iter(qn("w:t")))
-        if not _has_right_to_left_letters(text):
+        if not has_right_to_left_letters(text):
             continue
         font = Font(run_element)
         font.rtl = True
@@ -466,10 +479,6 @@ def _mark_right_to_left_runs(document: Document) -> None:
             font.cs_bold = font.bold
         if font.italic is not None:
             font.cs_italic = font.italic
-
-
-def _has_right_to_left_letters(text: str) -> bool:
-    return any(unicodedata.bidirectional(character) in _RIGHT_TO_LEFT_CLASSES for character in text)
 
 
 def _add_spacer(document: Document) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -137,6 +138,7 @@ class _PageWriter:
     def __init__(self, report: Report) -> None:
         self.report = report
         self.gettext = translator(report.language)
+        self.right_to_left = is_right_to_left(report.language)
         headings = [
             index for index, block in enumerate(report.blocks) if isinstance(block, Heading)
         ]
@@ -234,9 +236,9 @@ class _PageWriter:
     def _block(self, block: Block, index: int) -> str:
         match block:
             case Heading():
-                return _heading(block, self.heading_ids[index])
+                return _heading(block, self.heading_ids[index], self.right_to_left)
             case Paragraph():
-                return _paragraph(block)
+                return _paragraph(block, self.right_to_left)
             case BulletList():
                 return _bullet_list(block)
             case Table():
@@ -333,19 +335,21 @@ class _PageWriter:
         return "\n".join(lines)
 
 
-def _heading(heading: Heading, heading_id: str) -> str:
+def _heading(heading: Heading, heading_id: str, page_right_to_left: bool = False) -> str:
     if heading.level < 1:
         msg = f"heading {heading.text!r} has level {heading.level}; levels start at 1"
         raise RenderError(msg)
     # The cover title is the only h1, so report parts start at h2.
     level = min(heading.level + 1, _MAX_HTML_HEADING_LEVEL)
-    return f'<h{level} id="{heading_id}">{_inline(heading.text)}</h{level}>'
+    direction = _direction_attribute(heading.text, page_right_to_left)
+    return f'<h{level} id="{heading_id}"{direction}>{_inline(heading.text)}</h{level}>'
 
 
-def _paragraph(paragraph: Paragraph) -> str:
+def _paragraph(paragraph: Paragraph, page_right_to_left: bool = False) -> str:
     css_class = ' class="note"' if paragraph.emphasis else ""
     return "\n".join(
-        f"<p{css_class}>{_inline(part)}</p>" for part in _split_at_blank_lines(paragraph.text)
+        f"<p{css_class}{_direction_attribute(part, page_right_to_left)}>{_inline(part)}</p>"
+        for part in _split_at_blank_lines(paragraph.text)
     )
 
 
@@ -378,8 +382,103 @@ def _clean(text: str) -> str:
 
 
 def _inline(text: str) -> str:
-    """Escape plain text for element content, with line breaks as ``<br>``."""
-    return html.escape(_clean(text).strip("\n"), quote=True).replace("\n", "<br>")
+    """Escape plain text for element content, with line breaks as ``<br>``.
+
+    Text that mixes directions gets its embedded parts isolated in ``<bdi>``
+    (see :func:`_embedded_spans`), so that an Arabic phrase such as "تحسين
+    التنسيق مع WASH في 3 مواقع" keeps its order, with the acronym and the
+    digit in place, inside English text and the other way round.
+    """
+    cleaned = _clean(text).strip("\n")
+    parts: list[str] = []
+    position = 0
+    for start, end in _embedded_spans(cleaned):
+        parts.append(_escape_lines(cleaned[position:start]))
+        parts.append(f"<bdi>{_escape_lines(cleaned[start:end])}</bdi>")
+        position = end
+    parts.append(_escape_lines(cleaned[position:]))
+    return "".join(parts)
+
+
+def _escape_lines(text: str) -> str:
+    return html.escape(text, quote=True).replace("\n", "<br>")
+
+
+_BRACKETS = {"(": ")", "[": "]", "«": "»", '"': '"'}
+
+
+def _embedded_spans(text: str) -> list[tuple[int, int]]:
+    """Return the start and end of each part of ``text`` written in the other direction.
+
+    The text's direction is that of its first strong letter (rule P2 of the
+    Unicode bidirectional algorithm, UAX #9), which is the direction of its
+    element: ``dir="auto"``, or the page direction where both agree.
+
+    - In left-to-right text, the right-to-left part runs from the first to
+      the last right-to-left letter, with the digits that follow, so that an
+      Arabic phrase with a Latin acronym inside stays one phrase.
+      NOTE: two Arabic names in one English sentence are then isolated as one
+      span, words between them included, because the renderer cannot tell
+      where survey text ends inside a sentence the report built.
+    - In right-to-left text, each run of Latin letters is isolated on its
+      own, with the brackets around it, such as "(Partner)" after an Arabic comment.
+    """
+    directions = [_strong_direction(character) for character in text]
+    strong = [direction for direction in directions if direction]
+    if not strong:
+        return []
+    if strong[0] == "L":
+        return _right_to_left_span(text, directions)
+    return _left_to_right_runs(text, directions)
+
+
+def _strong_direction(character: str) -> str:
+    """Return ``L`` or ``R`` for a letter with a strong direction, else ''."""
+    direction = unicodedata.bidirectional(character)
+    if direction == "L":
+        return "L"
+    return "R" if direction in ("R", "AL") else ""
+
+
+def _right_to_left_span(text: str, directions: list[str]) -> list[tuple[int, int]]:
+    positions = [index for index, direction in enumerate(directions) if direction == "R"]
+    if not positions:
+        return []
+    end = positions[-1] + 1
+    while end < len(text) and unicodedata.bidirectional(text[end]) in ("EN", "AN"):
+        end += 1
+    return [(positions[0], end)]
+
+
+def _left_to_right_runs(text: str, directions: list[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = last = -1
+    for index, direction in enumerate([*directions, "R"]):
+        if direction == "L":
+            start = index if start < 0 else start
+            last = index
+        elif direction == "R" and start >= 0:
+            spans.append(_with_brackets(text, start, last + 1))
+            start = last = -1
+    return spans
+
+
+def _with_brackets(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to the brackets right around it, which belong to the isolated text."""
+    if start > 0 and end < len(text) and _BRACKETS.get(text[start - 1]) == text[end]:
+        return start - 1, end + 1
+    return start, end
+
+
+def _direction_attribute(text: str, page_right_to_left: bool) -> str:
+    """Return ``dir="auto"`` when the first strong letter of ``text`` runs against the page.
+
+    Text without a strong letter, such as "1.1", keeps the page direction.
+    """
+    first = next((d for d in map(_strong_direction, text) if d), "")
+    if not first or (first == "R") == page_right_to_left:
+        return ""
+    return _AUTO_DIRECTION
 
 
 def _one_line(text: str) -> str:

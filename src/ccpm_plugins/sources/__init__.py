@@ -1,0 +1,3 @@
+"""Survey sources: CSV files, KoboToolbox and LimeSurvey."""
+
+__all__: list[str] = []

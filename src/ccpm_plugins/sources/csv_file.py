@@ -1,10 +1,12 @@
-"""The ``csv`` survey source: responses in a comma-, semicolon- or tab-separated text file.
+"""The ``csv`` survey source: responses in a delimited text file or a spreadsheet workbook.
 
 The file has one header row and one row per response, in the canonical
 layout (``instrument``, ``hub``, ``organisation_type``, then one column per
 question code) or as a survey tool exported it.
 :func:`ccpm_core.normalise.normalise_responses` matches the columns to the
-questionnaire. Every cell is read as text, so ``007`` or ``NA`` stay as written.
+questionnaire. Every cell of a text file is read as text, so ``007`` or ``NA``
+stay as written. Workbooks (.xlsx, .xlsm, .xls, .ods) are read by
+:mod:`ccpm_plugins.sources.spreadsheet_file`, one sheet at a time.
 """
 
 from __future__ import annotations
@@ -13,15 +15,20 @@ import csv
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
-import pandas as pd
 
 from ccpm_core.errors import InputError
 from ccpm_core.hookspecs import hookimpl
-from ccpm_core.plugin_api import SourceRequest, SurveySource
+from ccpm_core.plugin_api import SourceOption, SourceRequest, SurveySource
 from ccpm_core.responses import RawResponses
 from ccpm_plugins.sources.text_decoding import decode_text, header_line, sniff_delimiter
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ccpm_core.questionnaire import Questionnaire
 
 __all__ = [
     "CsvSource",
@@ -31,6 +38,7 @@ __all__ = [
     "drop_unnamed_empty_columns",
     "read_file_bytes",
     "read_text_table",
+    "text_table_from_bytes",
 ]
 
 _CANONICAL_LAYOUT = (
@@ -51,18 +59,39 @@ class CsvSource(SurveySource):
     name = "csv"
     description = (
         "Responses in a CSV or tab-separated file (UTF-8, UTF-16 or Windows-1252; "
-        "comma, semicolon or tab), one header row and one row per response"
+        "comma, semicolon or tab) or in one sheet of an .xlsx, .xls or .ods workbook, "
+        "one header row and one row per response"
     )
-    file_suffixes = (".csv", ".tsv", ".txt")
+    file_suffixes = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+    options = (
+        SourceOption(
+            "sheet",
+            "Name of the workbook sheet that holds the responses (default: the first visible "
+            "sheet); for .xlsx, .xls and .ods files only.",
+        ),
+    )
 
     def read(self, request: SourceRequest) -> RawResponses:
         """Read the file at ``request.location``, with every cell as a string."""
+        import pandas as pd
+
         if not request.location:
             msg = "the csv source needs a file path; give the path of the CSV file to read"
             raise InputError(msg)
         source = request.location
+        data = read_file_bytes(source)
+        sheet = request.option("sheet")
 
-        text_table = read_text_table(source)
+        if _is_workbook(source, data):
+            return _read_workbook(data, source, request.questionnaire, sheet)
+        if sheet is not None:
+            msg = (
+                f"{source}: --sheet applies to .xlsx, .xls and .ods workbooks, but this "
+                "file is text; leave out --sheet"
+            )
+            raise InputError(msg)
+
+        text_table = text_table_from_bytes(data, source)
         header = text_table.header
         _check_header(header, source, len(request.questionnaire.questions))
 
@@ -74,6 +103,44 @@ class CsvSource(SurveySource):
         return RawResponses(
             source=source, table=table, row_numbers=row_numbers, notes=text_table.notes
         )
+
+
+def _is_workbook(source: str, data: bytes) -> bool:
+    """Tell whether the file is a workbook, by its name or by its first bytes."""
+    from ccpm_plugins.sources.spreadsheet_file import WORKBOOK_SUFFIXES
+
+    if source.lower().endswith(WORKBOOK_SUFFIXES):
+        return True
+    return any(data.startswith(signature) for signature, _ in _WORKBOOK_SIGNATURES)
+
+
+def _read_workbook(
+    data: bytes, source: str, questionnaire: Questionnaire, sheet: str | None
+) -> RawResponses:
+    import pandas as pd
+
+    from ccpm_plugins.sources.spreadsheet_file import read_workbook_table
+
+    workbook_table = read_workbook_table(data, source, questionnaire, sheet)
+    location = workbook_table.location
+    header = workbook_table.header
+    filled = [name for name in header if name.strip()]
+    if len(filled) == 1 and len(questionnaire.questions) > 1:
+        msg = (
+            f"{location}: the sheet has the single column {filled[0][:80]!r}, so it does not "
+            "hold the responses; choose the sheet that does with --sheet NAME (the other "
+            f"sheets are {workbook_table.other_sheets()})"
+        )
+        raise InputError(msg)
+    _check_header(header, location, len(questionnaire.questions))
+
+    table = workbook_table.rows
+    table.columns = pd.Index(header)
+    table = drop_unnamed_empty_columns(table, location, workbook_table.first_row)
+    row_numbers = range(workbook_table.first_row, workbook_table.first_row + len(table))
+    return RawResponses(
+        source=location, table=table, row_numbers=row_numbers, notes=workbook_table.notes
+    )
 
 
 @attrs.frozen(eq=False)
@@ -95,7 +162,13 @@ def read_text_table(source: str) -> TextTable:
     is a workbook or empty, has no header on its first line, or is not valid
     CSV. Short records are padded with empty strings.
     """
-    data = read_file_bytes(source)
+    return text_table_from_bytes(read_file_bytes(source), source)
+
+
+def text_table_from_bytes(data: bytes, source: str) -> TextTable:
+    """Read the bytes of a delimited text file, as :func:`read_text_table` reads the file."""
+    import pandas as pd
+
     _check_is_text(data, source)
     decoded = decode_text(data, source)
     header_text = header_line(decoded.text)
@@ -103,7 +176,9 @@ def read_text_table(source: str) -> TextTable:
         raise _no_header_error(decoded.text, source)
 
     delimiter = sniff_delimiter(header_text)
-    records = _parse_rows(decoded.text, delimiter, source)
+    # Bytes that decoded as plain UTF-8 are the parser's input as they are.
+    utf8 = data if decoded.encoding == "utf-8" else None
+    records = _parse_rows(decoded.text, delimiter, source, utf8)
     header = [str(name) for name in records.iloc[0].tolist()]
     rows = records.iloc[1:].reset_index(drop=True)
     rows.columns = pd.RangeIndex(len(header))
@@ -156,14 +231,22 @@ def _no_header_error(text: str, source: str) -> InputError:
     return InputError(msg)
 
 
-def _parse_rows(text: str, delimiter: str, source: str) -> pd.DataFrame:
-    """Parse every record, the header included, as strings, padding short records with ''."""
+def _parse_rows(text: str, delimiter: str, source: str, utf8: bytes | None = None) -> pd.DataFrame:
+    """Parse every record, the header included, as strings, padding short records with ''.
+
+    ``utf8`` is ``text`` encoded as UTF-8, when the caller has it already.
+    """
+    import pandas as pd
+
     try:
         # With header=None pandas takes the width from the header record and raises on any
         # longer record. With header=0 it drops the extra cells of the first data row and
         # only warns (pandas 3.1, index_col=False).
+        # The C parser reads UTF-8 bytes directly, about 15 % faster than pulling
+        # text from a StringIO; decoded text contains no lone surrogates, so it re-encodes.
         return pd.read_csv(
-            io.StringIO(text, newline=""),
+            io.BytesIO(text.encode("utf-8") if utf8 is None else utf8),
+            encoding="utf-8",
             sep=delimiter,
             header=None,
             dtype=str,

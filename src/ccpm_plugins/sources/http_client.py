@@ -17,6 +17,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -28,7 +29,14 @@ from ccpm_core.errors import SourceError
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["HintForResponse", "HintForStatus", "HttpClient", "RetryPolicy", "is_loopback_host"]
+__all__ = [
+    "HintForResponse",
+    "HintForStatus",
+    "HttpClient",
+    "RetryPolicy",
+    "display_url",
+    "is_loopback_host",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +172,9 @@ class HttpClient:
                 )
             except requests.ConnectionError as error:
                 failure = f"could not connect: {_short_reason(error)}"
+                # A host name that does not resolve is a wrong address, not a passing fault.
+                if failure.endswith(_UNRESOLVED):
+                    retry = False
             except urllib3.exceptions.HTTPError as error:
                 failure = f"the connection broke while the response arrived: {_short_reason(error)}"
             else:
@@ -181,7 +192,7 @@ class HttpClient:
             out_of_time = elapsed + delay > policy.deadline
             if out_of_attempts or out_of_time:
                 msg = (
-                    f"{method} {url} failed after {attempts} attempt"
+                    f"{method} {display_url(url)} failed after {attempts} attempt"
                     f"{'s' if attempts != 1 else ''} in {elapsed:.0f} s: {failure}. "
                     "Check that the server address is right and reachable, "
                     "or try again later."
@@ -191,7 +202,7 @@ class HttpClient:
             logger.warning(
                 "%s %s: %s; retrying in %.1f s (attempt %d of %d)",
                 method,
-                url,
+                display_url(url),
                 failure,
                 delay,
                 attempts + 1,
@@ -216,7 +227,7 @@ class HttpClient:
         elif response_hint is not None:
             advice = response_hint(response)
         msg = (
-            f"{method} {url} failed with HTTP {response.status_code}"
+            f"{method} {display_url(url)} failed with HTTP {response.status_code}"
             f"{f' ({detail})' if detail else ''} after {attempts} attempt"
             f"{'s' if attempts != 1 else ''}."
             f"{f' {advice}' if advice else ''}"
@@ -256,9 +267,40 @@ def _error_detail(response: requests.Response) -> str:
     return str(body)[:200]
 
 
+_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\")(]+)")
+_RESOLUTION_FAILURES = ("NameResolutionError", "getaddrinfo failed", "Name or service not known")
+
+
+_UNRESOLVED = "the host name could not be resolved"
+
+
 def _short_reason(error: Exception) -> str:
+    """Return the cause of a connection failure in a few words, without urllib3's wrapping.
+
+    requests reports a refused connection as a nested repr of several
+    exceptions and an object address; the message needs only the cause.
+    """
     reason = str(error)
+    if any(marker in reason for marker in _RESOLUTION_FAILURES):
+        return _UNRESOLVED
+    found = _OS_ERROR.search(reason)
+    if found is not None:
+        return found.group(1).strip().rstrip(".").lower()
+    if "CERTIFICATE_VERIFY_FAILED" in reason:
+        return "the server's TLS certificate could not be verified"
     return reason if len(reason) <= 200 else reason[:197] + "..."
+
+
+def display_url(url: str) -> str:
+    """Return ``url`` for a message: a query string longer than 60 characters is shortened.
+
+    A page request of a backend can carry a long ``fields`` list, which would
+    bury the message; the path still names the server and the project.
+    """
+    base, separator, query = url.partition("?")
+    if not separator or len(query) <= 60:
+        return url
+    return f"{base}?{query[:40]}..."
 
 
 def is_loopback_host(host: str) -> bool:

@@ -4,6 +4,8 @@ Spreadsheet programs save CSV as UTF-8 with or without a byte-order mark
 (BOM), as UTF-16 with a BOM (Excel's "Unicode text"), or in the Windows code
 page of the computer. For the Latin-script languages of CCPM (English, French,
 Spanish) that code page is usually Windows-1252, which is the fallback here.
+An Excel set to Arabic writes Windows-1256, which is chosen instead when the
+text read that way is mostly Arabic words.
 The delimiter depends on the locale too: a comma, or a semicolon where the
 comma is the decimal mark, or a tab.
 """
@@ -11,6 +13,7 @@ comma is the decimal mark, or a tab.
 from __future__ import annotations
 
 import codecs
+import re
 
 import attrs
 
@@ -78,11 +81,25 @@ def _decode_by_byte_order_mark(data: bytes, source: str) -> DecodedText | None:
     return None
 
 
+# Arabic letters, hamza to yeh. Three in a row are a word fragment; in French or Spanish
+# text read as Windows-1256 the few accented capitals become isolated Arabic letters.
+_ARABIC_RUN = re.compile("[\u0621-\u064a]{3,}")
+
+
 def _decode_utf8_or_windows_1252(data: bytes, source: str) -> DecodedText:
     try:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as utf8_error:
         first_invalid = utf8_error.start
+
+    arabic = _decode_as_arabic(data)
+    if arabic is not None:
+        note = (
+            f"{source} is not valid UTF-8 (first invalid byte at offset {first_invalid}) and "
+            "reads as Arabic in Windows-1256, so it was read that way; check the text in the "
+            "results, or save the file as CSV UTF-8 and read it again"
+        )
+        return DecodedText(arabic, "cp1256", (note,))
 
     try:
         text = data.decode("cp1252")
@@ -100,6 +117,17 @@ def _decode_utf8_or_windows_1252(data: bytes, source: str) -> DecodedText:
         "as CSV UTF-8 and read it again"
     )
     return DecodedText(text, "cp1252", (note,))
+
+
+def _decode_as_arabic(data: bytes) -> str | None:
+    """Return ``data`` as Windows-1256 text if most non-ASCII letters form Arabic words."""
+    # Windows-1256 maps all 256 byte values, so decoding cannot fail.
+    text = data.decode("cp1256")
+    non_ascii = sum(1 for character in text if ord(character) > 0x7F)
+    in_words = sum(len(run) for run in _ARABIC_RUN.findall(text))
+    if in_words and in_words * 2 >= non_ascii:
+        return text
+    return None
 
 
 def header_line(text: str) -> str:

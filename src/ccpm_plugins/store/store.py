@@ -283,6 +283,32 @@ class ExerciseStore:
             row = session.scalars(query).first()
             return None if row is None else StoredResults(row.stored_at, row.document)
 
+    def all_latest_results(self) -> dict[int, StoredResults]:
+        """Return the latest results of every exercise that has any, by exercise id.
+
+        One query serves all exercises, so reading thousands of them stays fast.
+        """
+        ranked = sa.select(
+            ResultsRow.id,
+            sa.func.row_number()
+            .over(
+                partition_by=ResultsRow.exercise_id,
+                order_by=(ResultsRow.stored_at.desc(), ResultsRow.id.desc()),
+            )
+            .label("rank"),
+        ).subquery()
+        query = (
+            sa.select(ResultsRow)
+            .join(ranked, ranked.c.id == ResultsRow.id)
+            .where(ranked.c.rank == 1)
+            .order_by(ResultsRow.exercise_id)
+        )
+        with self.session() as session:
+            return {
+                row.exercise_id: StoredResults(row.stored_at, row.document)
+                for row in session.scalars(query)
+            }
+
     # Action plans
 
     def add_action_plan(self, plan: ActionPlan, drafted_at: dt.datetime) -> ActionPlan:

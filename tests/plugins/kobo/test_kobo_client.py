@@ -390,7 +390,6 @@ def test_token_given_as_variable_name(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         ("https://kf.kobotoolbox.org", "https://kf.kobotoolbox.org"),
         ("https://kf.kobotoolbox.org/", "https://kf.kobotoolbox.org"),
-        ("eu.kobotoolbox.org", "https://eu.kobotoolbox.org"),
         ("https://kf.kobotoolbox.org/api/v2/", "https://kf.kobotoolbox.org"),
         ("https://kobo.example.org/kpi", "https://kobo.example.org/kpi"),
         ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
@@ -399,6 +398,13 @@ def test_token_given_as_variable_name(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_server_normalised(given: str, expected: str) -> None:
     assert normalise_server(given) == expected
+
+
+def test_server_without_scheme_rejected() -> None:
+    message = error_of(lambda: normalise_server("eu.kobotoolbox.org"))
+
+    assert "add https:// in front of it" in message
+    assert "--server https://eu.kobotoolbox.org" in message
 
 
 def test_plain_http_remote_rejected() -> None:

@@ -187,6 +187,9 @@ class FakeLimeSurvey:
         """Method name to the number of HTTP 503 replies to give before answering."""
         self.before_export: Callable[[FakeSurvey, list[Any]], None] | None = None
         """Called before each export with the survey and the call's parameters."""
+        self.export_result: Callable[[list[Any]], Any] | None = None
+        """Called with the parameters of each export of an active survey; its return value
+        is the result, in place of the export, to serve malformed exports."""
 
     # --- building ---
 
@@ -428,6 +431,8 @@ class FakeLimeSurvey:
             if self.legacy_no_data:
                 return self._status("No Data", "ERR_NO_DATA")
             return self._status("No Data, survey table does not exist.", "ERR_NO_DATA")
+        if self.export_result is not None:
+            return self.export_result(list(params))
         if not survey.responses:
             if self.legacy_no_data:
                 return self._status("No Data", "ERR_NO_DATA")

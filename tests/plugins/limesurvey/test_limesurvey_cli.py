@@ -167,6 +167,7 @@ def test_deploy_wrong_password(
 
     assert code == 1
     assert "rejected the login of user 'admin'" in err
+    assert "environment variable OTHER_SECRET" in err
     assert "not-the-password" not in out + err
 
 
@@ -351,7 +352,7 @@ def test_close_sets_expiry(
     assert code == 0, err
     assert expires is not None
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", expires)
-    assert f"Survey {running_survey} closed: it expires at {expires}" in out
+    assert f"Survey {running_survey} closed: its expiry time is now {expires}" in out
 
 
 def test_close_at_given_time(
@@ -359,10 +360,12 @@ def test_close_at_given_time(
 ) -> None:
     close = ["limesurvey", "close", *server_options(server_url, running_survey)]
 
-    code, _, _ = run([*close, "--expires", "2026-12-31 18:00"], capsys)
+    code, out, _ = run([*close, "--expires", "2026-12-31 18:00"], capsys)
     bad = run([*close, "--expires", "tomorrow"], capsys)
 
     assert code == 0
+    assert f"Survey {running_survey} will close at 2026-12-31 18:00:00" in out
+    assert "closed" not in out
     assert fake.surveys[running_survey].expires == "2026-12-31 18:00:00"
     assert bad[0] == 2
     assert "'tomorrow'" in bad[2]

@@ -14,3 +14,5 @@ plugin when it starts. Each of them holds one concept:
 - ``download``: the steps of reading a project through the API;
 - ``deployment`` and ``commands``: deploying and closing the survey.
 """
+
+__all__: list[str] = []

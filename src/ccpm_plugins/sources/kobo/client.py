@@ -106,13 +106,19 @@ def read_token(variable: str | None = None) -> str:
 def normalise_server(server: str) -> str:
     """Return the server address as ``scheme://host[:port]`` without a trailing slash.
 
-    Raises :class:`SourceError` for an address that is not http or https, has
-    no host, or uses plain http on a host other than this machine, which would
-    send the token unencrypted.
+    Raises :class:`SourceError` for an address without a scheme, one that is
+    not http or https or has no host, and one that uses plain http on a host
+    other than this machine, which would send the token unencrypted. A
+    scheme-less address such as ``kf.kobotoolbox.org`` is rejected rather than
+    guessed, because a guess would send the token to an address the user did not type.
     """
     text = server.strip()
-    if "://" not in text:
-        text = f"https://{text}"
+    if text and "://" not in text:
+        msg = (
+            f"the server address {server!r} has no scheme; add https:// in front of it, "
+            f"as in --server https://{text}"
+        )
+        raise SourceError(msg)
     parts = urllib.parse.urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         msg = (
@@ -200,13 +206,18 @@ class KoboClient:
         uid: str,
         fields: Sequence[str] | None = None,
         page_size: int = PAGE_SIZE,
+        *,
+        check_count: bool = True,
     ) -> Iterator[SubmissionPage]:
         """Yield every page of an asset's submissions, in the server's order (ascending ``_id``).
 
         ``fields`` limits each submission to those keys (the server adds
-        ``_uuid`` and ``meta/rootUuid``). Raises :class:`SourceError` when the
-        total received differs from the server's ``count``, when a page does
-        not have the expected shape, or when ``next`` goes round in a circle.
+        ``_uuid`` and ``meta/rootUuid``). Raises :class:`SourceError` when a
+        page does not have the expected shape, when ``next`` goes round in a
+        circle, when more submissions arrive than the server counts, and, with
+        ``check_count``, when fewer arrive. A caller that passes
+        ``check_count=False`` compares the rows received with the last page's
+        ``count`` itself, and reports the difference.
         """
         if page_size < 1:
             msg = f"the page size must be a positive number of submissions, not {page_size}"
@@ -239,7 +250,7 @@ class KoboClient:
                 )
                 raise SourceError(msg)
 
-        if received != count:
+        if check_count and received != count:
             raise _count_mismatch_error(first_url, received, count, page_size)
 
     def _submission_page(self, url: str, uid: str) -> dict[str, Any]:
@@ -399,7 +410,10 @@ def _status_advice(response: requests.Response, uid: str, variable: str) -> str:
             "KoboToolbox and click Deploy."
         )
     if status == 400:
-        return "The server rejected the request's parameters."
+        return (
+            "The server rejected the request's parameters; check that --server is a "
+            "KoboToolbox server with the API v2, and report it if it is."
+        )
     if status == 401:
         return (
             f"Check the token in the environment variable {variable}: it is wrong or expired. "
@@ -407,8 +421,8 @@ def _status_advice(response: requests.Response, uid: str, variable: str) -> str:
         )
     if status == 403:
         return (
-            f"The account of the token in {variable} lacks the permission this needs; ask "
-            f"the owner of {asset} to share it with 'View submissions' (or 'Manage project')."
+            f"Ask the owner of {asset} to share it with 'View submissions' for the account "
+            f"of the token in {variable}."
         )
     if status == 404:
         return (
@@ -418,6 +432,11 @@ def _status_advice(response: requests.Response, uid: str, variable: str) -> str:
         )
     if status == 405:
         return "The project is probably deployed already."
+    if status >= 500:
+        return (
+            "The server failed while answering; try again in a few minutes, and if it "
+            "fails again, report the time and address to the server's administrator."
+        )
     return ""
 
 

@@ -8,6 +8,7 @@ collected with, and build the raw responses.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any, TextIO
 
@@ -27,7 +28,16 @@ from ccpm_plugins.sources.kobo.progress_bar import PageProgress
 from ccpm_plugins.sources.kobo.submission_columns import KEPT_METADATA, SubmissionColumns
 from ccpm_plugins.sources.kobo.submissions import group_field_of, raw_responses_from_columns
 
-__all__ = ["DownloadSettings", "download_responses", "progress_codes"]
+__all__ = ["DownloadSettings", "NoSubmissionsError", "download_responses", "progress_codes"]
+
+logger = logging.getLogger(__name__)
+
+
+class NoSubmissionsError(SourceError):
+    """The project has no submissions, so there is nothing to score or report.
+
+    Counting progress is not an error: a project without submissions counts zero.
+    """
 
 
 @attrs.frozen
@@ -85,6 +95,11 @@ def download_responses(
                 f"the number of submissions changed from {counts[0]} to {counts[-1]} during "
                 "the download; run the command again for a consistent snapshot"
             )
+        shortfall = _count_shortfall_note(columns.rows, counts[-1], source)
+        if shortfall:
+            notes.append(shortfall)
+        if not progress_only:
+            _check_has_submissions(columns.rows, counts[-1], source)
 
         deployed_version = asset.get("deployed_version_id")
         mapping, version_notes = _add_older_versions(
@@ -165,12 +180,49 @@ def _fetch_pages(
 ) -> list[int]:
     """Add every page of submissions to ``columns`` and return the count each page reported."""
     counts: list[int] = []
+    pages = client.submission_pages(settings.asset, fields, settings.page_size, check_count=False)
     with PageProgress("KoboToolbox", settings.progress_stream) as progress:
-        for page in client.submission_pages(settings.asset, fields, settings.page_size):
+        for page in pages:
             columns.add_page(page.results, page.url)
             counts.append(page.count)
             progress.update(columns.rows, page.count)
     return counts
+
+
+def _count_shortfall_note(received: int, count: int, source: str) -> str:
+    """Return a note when fewer submissions arrived than the server's last ``count``, else ''.
+
+    The download goes on with what arrived, because a submission deleted
+    between two pages makes the same difference as a page the server cut short.
+    """
+    if received >= count:
+        return ""
+    missing = count - received
+    logger.warning("%s: received %d of %d submissions", source, received, count)
+    return (
+        f"the server counts {count} submissions but sent {received}, so {missing} "
+        f"{'is' if missing == 1 else 'are'} missing from this download. Submissions may have "
+        "been deleted during the download, or the server's page links skip some; run the "
+        "command again, and report it to the server's administrator if the numbers still differ"
+    )
+
+
+def _check_has_submissions(received: int, count: int, source: str) -> None:
+    """Raise :class:`NoSubmissionsError` when the download contains no submission to score."""
+    if received:
+        return
+    if count:
+        msg = (
+            f"{source}: the server counts {count} submissions but sent none; run the "
+            "command again, and report it to the server's administrator if it persists"
+        )
+        raise SourceError(msg)
+    msg = (
+        f"{source}: the project has no submissions yet, so there is nothing to score or "
+        "report. Follow the survey with 'ccpm progress --source kobo' and read it again once "
+        "submissions arrive"
+    )
+    raise NoSubmissionsError(msg)
 
 
 def _add_older_versions(

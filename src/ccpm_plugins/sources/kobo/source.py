@@ -76,19 +76,22 @@ class KoboSource(SurveySource):
 
         validation = check_validation_choice(request.option("validation"))
         if request.location:
-            from ccpm_plugins.sources.kobo.export_files import read_export_file
-
-            self._check_no_server_options(request)
-            return read_export_file(request.location, request.questionnaire, validation)
+            return self._read_file(request, validation, allow_empty=False)
 
         from ccpm_plugins.sources.kobo.download import download_responses
 
         return download_responses(self._settings(request, validation), request.questionnaire)
 
     def read_progress(self, request: SourceRequest) -> list[tuple[str, RawResponses]]:
-        """Read only the profile and count fields of every submission, to count responses."""
+        """Read only the profile and count fields of every submission, to count responses.
+
+        A project or file without submissions counts zero, as it does while a survey runs.
+        """
         if request.location:
-            return super().read_progress(request)
+            from ccpm_plugins.sources.kobo.exclusions import check_validation_choice
+
+            validation = check_validation_choice(request.option("validation"))
+            return [("responses", self._read_file(request, validation, allow_empty=True))]
 
         from ccpm_plugins.sources.kobo.download import download_responses
         from ccpm_plugins.sources.kobo.exclusions import check_validation_choice
@@ -123,6 +126,28 @@ class KoboSource(SurveySource):
             page_size=self._page_size or PAGE_SIZE,
             progress_stream=self._progress_stream,
         )
+
+    def _read_file(
+        self, request: SourceRequest, validation: str, *, allow_empty: bool
+    ) -> RawResponses:
+        """Read an export file; unless ``allow_empty``, raise when it has no submission.
+
+        An export without rows gives the same error as a project without
+        submissions, so that scoring and fetching stop alike on both.
+        """
+        from ccpm_plugins.sources.kobo.download import NoSubmissionsError
+        from ccpm_plugins.sources.kobo.export_files import read_export_file
+
+        self._check_no_server_options(request)
+        location = request.location or ""
+        raw = read_export_file(location, request.questionnaire, validation)
+        if not allow_empty and not len(raw.table) and not raw.exclusions:
+            msg = (
+                f"{location}: the export holds no submissions, so there is nothing to score or "
+                "report; export the data again once the project has submissions"
+            )
+            raise NoSubmissionsError(msg)
+        return raw
 
     @staticmethod
     def _check_no_server_options(request: SourceRequest) -> None:

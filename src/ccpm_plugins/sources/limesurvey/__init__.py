@@ -13,3 +13,5 @@ Modules by concept:
 The plugin modules are :mod:`.source` and :mod:`.commands`; nothing heavy is
 imported here, because the command line loads the plugins at start-up.
 """
+
+__all__: list[str] = []

@@ -39,6 +39,13 @@ rule, applied to the questions in questionnaire order:
    keys into integers, which changes how LimeSurvey's RemoteControl returns
    them. Otherwise the options are numbered ``AO01``, ``AO02`` and so on in
    scale order, like LimeSurvey's own default codes.
+5. **Choices of a select_multiple question are subquestions.** LimeSurvey
+   asks such a question as multiple choice (type ``M``), one subquestion per
+   option. When every option code of the scale is a valid subquestion code,
+   differs from the others without regard to case, and is none of ``time``,
+   ``other`` and ``comment``, the codes are kept. Otherwise the options are
+   numbered ``SQ001``, ``SQ002`` and so on in scale order, like LimeSurvey's
+   own default subquestion codes. An export heads the choices ``q[SQ001]``.
 
 Decoding uses the tables that encoding built, so every LimeSurvey code maps
 back to exactly one codebook code of the same questionnaire, and the mapping
@@ -70,6 +77,7 @@ __all__ = [
     "Subquestion",
     "answer_codes",
     "assign_question_codes",
+    "choice_codes",
     "split_heading",
 ]
 
@@ -358,15 +366,43 @@ def answer_codes(scale_name: str, scale: Scale) -> dict[str, str]:
     return {code: f"AO{position:02d}" for position, code in enumerate(option_codes, start=1)}
 
 
-class LimeSurveyCodes:
-    """Every LimeSurvey code of a questionnaire: questions, subquestions and answers."""
+def choice_codes(scale: Scale) -> dict[str, str]:
+    """Encode the option codes of a scale as multiple choice subquestion codes with rule 5."""
+    option_codes = [option.code for option in scale.options]
+    folded = [code.casefold() for code in option_codes]
 
-    def __init__(self, questions: QuestionCodes, answers: Mapping[str, Mapping[str, str]]) -> None:
+    keep = len(set(folded)) == len(folded) and all(
+        _SUBQUESTION_CODE.fullmatch(code) and code.casefold() not in _RESERVED_SUBQUESTION_CODES
+        for code in option_codes
+    )
+    if keep:
+        return {code: code for code in option_codes}
+    return {code: f"SQ{position:03d}" for position, code in enumerate(option_codes, start=1)}
+
+
+class LimeSurveyCodes:
+    """Every LimeSurvey code of a questionnaire: questions, subquestions and answers.
+
+    ``choices`` maps the name of each scale that a select_multiple question
+    uses to the subquestion code of each of its option codes.
+    """
+
+    def __init__(
+        self,
+        questions: QuestionCodes,
+        answers: Mapping[str, Mapping[str, str]],
+        choices: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         self.questions = questions
         self._answers = {name: dict(codes) for name, codes in answers.items()}
         self._options = {
             name: {code.casefold(): option for option, code in codes.items()}
             for name, codes in self._answers.items()
+        }
+        self._choices = {name: dict(codes) for name, codes in (choices or {}).items()}
+        self._choice_options = {
+            name: {code.casefold(): option for option, code in codes.items()}
+            for name, codes in self._choices.items()
         }
 
     @classmethod
@@ -376,8 +412,15 @@ class LimeSurveyCodes:
             CodeEntry(question.code, _array_key(questionnaire, question))
             for question in questionnaire.questions
         ]
+        from ccpm_core.questionnaire import AnswerType
+
         answers = {name: answer_codes(name, scale) for name, scale in questionnaire.scales.items()}
-        return cls(assign_question_codes(entries), answers)
+        choices = {
+            question.scale: choice_codes(questionnaire.scales[question.scale])
+            for question in questionnaire.questions
+            if question.type is AnswerType.SELECT_MULTIPLE and question.scale is not None
+        }
+        return cls(assign_question_codes(entries), answers, choices)
 
     def answer_codes(self, scale_name: str) -> Mapping[str, str]:
         """Return the LimeSurvey answer code of each option code of a scale."""
@@ -386,6 +429,14 @@ class LimeSurveyCodes:
     def option_for_answer(self, scale_name: str, answer_code: str) -> str | None:
         """Return the option code that a LimeSurvey answer code stands for, or None."""
         return self._options.get(scale_name, {}).get(answer_code.strip().casefold())
+
+    def choice_codes(self, scale_name: str) -> Mapping[str, str]:
+        """Return the subquestion code of each option code of a select_multiple question's scale."""
+        return self._choices[scale_name]
+
+    def option_for_choice(self, scale_name: str, subquestion_code: str) -> str | None:
+        """Return the option code that a multiple choice subquestion code stands for, or None."""
+        return self._choice_options.get(scale_name, {}).get(subquestion_code.strip().casefold())
 
     def headings(self, codes: Iterable[str]) -> list[str]:
         """Return the export heading of each codebook code."""

@@ -61,13 +61,17 @@ def deploy(
     Prints the survey id and the link to send to respondents.
     """
     from ccpm_plugins.cli.inputs import load_questionnaire_option
-    from ccpm_plugins.sources.limesurvey.credentials import password_from_environment
+    from ccpm_plugins.sources.limesurvey.credentials import (
+        DEFAULT_PASSWORD_ENV,
+        password_from_environment,
+    )
     from ccpm_plugins.sources.limesurvey.deployment import deploy_questionnaire
     from ccpm_plugins.sources.limesurvey.rpc_client import RemoteControlClient
 
     questionnaire = load_questionnaire_option(questionnaire_path)
     password = password_from_environment(password_env)
-    with RemoteControlClient(url, user, password) as client:
+    variable = password_env or DEFAULT_PASSWORD_ENV
+    with RemoteControlClient(url, user, password, password_env=variable) as client:
         deployment = deploy_questionnaire(
             client, questionnaire, language=language, activate=activate
         )
@@ -99,16 +103,28 @@ def close(
 
     The responses already given stay on the server and can still be fetched.
     """
-    from ccpm_plugins.sources.limesurvey.credentials import password_from_environment
+    from ccpm_plugins.sources.limesurvey.credentials import (
+        DEFAULT_PASSWORD_ENV,
+        password_from_environment,
+    )
     from ccpm_plugins.sources.limesurvey.deployment import close_survey
     from ccpm_plugins.sources.limesurvey.rpc_client import RemoteControlClient
 
     if expires is not None:
         expires = _checked_expiry(expires)
     password = password_from_environment(password_env)
-    with RemoteControlClient(url, user, password) as client:
+    variable = password_env or DEFAULT_PASSWORD_ENV
+    with RemoteControlClient(url, user, password, password_env=variable) as client:
         written = close_survey(client, survey_id, expires)
-    click.echo(f"Survey {survey_id} closed: it expires at {written} (server time)")
+    if expires is None:
+        click.echo(f"Survey {survey_id} closed: its expiry time is now {written} (server time)")
+    else:
+        # A time given by the user may lie in the future, and the server's clock and time
+        # zone are unknown here, so the message states the time without claiming it passed.
+        click.echo(
+            f"Survey {survey_id} will close at {written} (server time); it takes responses "
+            "until then. Run the command without --expires to close it now"
+        )
 
 
 @hookimpl

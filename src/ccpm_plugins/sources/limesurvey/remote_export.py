@@ -107,7 +107,7 @@ def export_all_responses(
         note = (
             f"{source}: {len(missing)} response{'s' if len(missing) != 1 else ''} listed at the "
             "start of the export did not come back, probably because they were deleted "
-            "during the export"
+            "during the export; run the command again for a consistent export"
         )
         table = attrs.evolve(table, notes=(*table.notes, note))
     return RemoteExport(table=table, has_responses=True)

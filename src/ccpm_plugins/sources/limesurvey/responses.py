@@ -6,8 +6,11 @@ Headings are read in these forms:
   (the text of an "Other" answer), ``q1[comment]`` (a comment on a list
   answer), decoded with :mod:`ccpm_plugins.sources.limesurvey.codes`; a
   "code. text" heading is read by its code;
-- full-text headings, the question text with the row text in brackets, in
-  any language of the questionnaire;
+- multiple choice headings ``sectors[SQ001]``, one per option of a
+  select_multiple question, holding ``Y`` (or ``1``) when the option was
+  chosen; they become ``question/option`` columns of 1/0;
+- full-text headings, the question text with the row or choice text in
+  brackets, in any language of the questionnaire;
 - the response metadata ``id``, ``submitdate``, ``lastpage`` and the other
   columns LimeSurvey writes first, by code or by their English full-text
   headings.
@@ -88,11 +91,13 @@ class _Column:
     heading: str
     position: int
     question: str | None = None
-    """Codebook code of the question answered, for answer, other and comment columns."""
+    """Codebook code of the question answered, for answer, other, comment and choice columns."""
     role: str = "answer"
-    """``answer``, ``other``, ``comment``, ``metadata`` or ``unknown``."""
+    """``answer``, ``other``, ``comment``, ``choice``, ``metadata`` or ``unknown``."""
     metadata: str | None = None
     """Metadata column name, such as ``submitdate``, for metadata columns."""
+    option: str | None = None
+    """Option code of a choice column: one subquestion of a multiple choice question."""
 
 
 class ResponseMapper:
@@ -113,6 +118,7 @@ class ResponseMapper:
             code.casefold(): dict(options) for code, options in (server_answers or {}).items()
         }
         self._full_headings: dict[str, str] | None = None
+        self._full_choice_headings: dict[str, tuple[str, str]] | None = None
         self._label_indexes: dict[str, dict[str, set[str]]] = {}
 
     @property
@@ -173,6 +179,7 @@ class ResponseMapper:
         output: dict[str, pd.Series[str]] = {}
         column_sources: dict[str, str] = {}
         other_texts = {c.question: c for c in columns if c.role == "other" and c.question}
+        choice_columns: dict[str, list[_Column]] = {}
         for column in columns:
             values = export.table.iloc[:, column.position].astype(str)
             if column.role == "answer" and column.question is not None:
@@ -183,6 +190,16 @@ class ResponseMapper:
                 output[column.heading] = values
             elif column.role == "comment":
                 _note_comments(column, values, export.source, notes)
+            elif column.role == "choice" and column.question is not None:
+                choice_columns.setdefault(column.question, []).append(column)
+
+        for choices in choice_columns.values():
+            for column, flags in zip(choices, _choice_flags(choices, export), strict=True):
+                # NOTE: normalisation reads "question/option" headings, so an option code
+                # that contains "/" or "." is not found and its column is left unknown.
+                name = f"{column.question}/{column.option}"
+                output[name] = flags
+                column_sources[name] = column.heading
 
         # An "Other" text without its answer column has nothing to complete, so it is
         # kept under its own heading and listed as an unknown column.
@@ -220,6 +237,10 @@ class ResponseMapper:
         question = self._full_heading_question(stripped)
         if question is not None:
             return _Column(heading, position, question=question)
+        choice = self._full_heading_choice(stripped)
+        if choice is not None:
+            question, option = choice
+            return _Column(heading, position, question=question, role="choice", option=option)
         metadata = _METADATA_FULL_HEADINGS.get(match_key(_flatten(stripped)))
         if metadata is not None:
             return _Column(heading, position, role="metadata", metadata=metadata)
@@ -244,8 +265,27 @@ class ResponseMapper:
             return _Column(heading, position, question=question, role=bracketed.casefold())
         question = questions.question(code, bracketed)
         if question is None:
-            return None
+            if bracketed is None:
+                return None
+            return self._choice_column(heading, position, code, bracketed)
         return _Column(heading, position, question=question)
+
+    def _choice_column(
+        self, heading: str, position: int, code: str, subquestion: str
+    ) -> _Column | None:
+        """Map ``q[SQ001]``, one choice of a multiple choice question, to its option."""
+        from ccpm_core.questionnaire import AnswerType
+
+        question_code = self._codes.questions.question(code)
+        if question_code is None:
+            return None
+        question = self._questionnaire.question(question_code)
+        if question.type is not AnswerType.SELECT_MULTIPLE or question.scale is None:
+            return None
+        option = self._codes.option_for_choice(question.scale, subquestion)
+        if option is None:
+            return None
+        return _Column(heading, position, question=question_code, role="choice", option=option)
 
     def _other_code_column(self, heading: str, position: int) -> _Column | None:
         """Map headings in ExpressionScript style (``p222_1``, ``q1_other``) or codebook codes."""
@@ -262,6 +302,38 @@ class ResponseMapper:
         if self._full_headings is None:
             self._full_headings = self._expected_full_headings()
         return self._full_headings.get(match_key(_flatten(heading)))
+
+    def _full_heading_choice(self, heading: str) -> tuple[str, str] | None:
+        """Return the question and option of a multiple choice heading: ``Sectors [Health]``."""
+        if self._full_choice_headings is None:
+            self._full_choice_headings = self._expected_full_choice_headings()
+        return self._full_choice_headings.get(match_key(_flatten(heading)))
+
+    def _expected_full_choice_headings(self) -> dict[str, tuple[str, str]]:
+        """Build the full-text heading of every choice of a multiple choice question.
+
+        The heading is the question text with the option text in brackets, in
+        every language. A heading shared by two choices names neither, so it is left out.
+        """
+        from ccpm_plugins.exporters.limesurvey_structure import build_survey
+
+        survey = build_survey(self._questionnaire)
+        found: dict[str, set[tuple[str, str]]] = {}
+        for group in survey.groups:
+            for ls_question in group.questions:
+                unit = self._codes.questions.unit(ls_question.code)
+                if ls_question.type != "M" or unit is None:
+                    continue
+                question = self._questionnaire.question(unit.questions[0])
+                for sub in ls_question.subquestions:
+                    option = self._codes.option_for_choice(question.scale or "", sub.code)
+                    if option is None:
+                        continue
+                    for language in survey.languages:
+                        parent = _flatten(ls_question.texts[language])
+                        text = f"{parent} [{_flatten(sub.texts[language])}]"
+                        found.setdefault(match_key(text), set()).add((question.code, option))
+        return {key: next(iter(pairs)) for key, pairs in found.items() if len(pairs) == 1}
 
     def _expected_full_headings(self) -> dict[str, str]:
         """Build the full-text heading of every question, in every language, and its labels.
@@ -296,16 +368,17 @@ class ResponseMapper:
 
     @staticmethod
     def _check_duplicates(columns: list[_Column], source: str) -> None:
-        seen: dict[tuple[str, str], str] = {}
+        seen: dict[tuple[str, str, str | None], str] = {}
         for column in columns:
-            if column.question is None or column.role not in ("answer", "other"):
+            if column.question is None or column.role not in ("answer", "other", "choice"):
                 continue
-            key = (column.role, column.question)
+            key = (column.role, column.question, column.option)
             other = seen.setdefault(key, column.heading)
             if other != column.heading:
+                answered = "question" if column.option is None else f"choice {column.option!r} of"
                 msg = (
                     f"{source}: the columns {other!r} and {column.heading!r} both answer the "
-                    f"question {column.question!r}; delete one of them"
+                    f"{answered} question {column.question!r}; delete one of them"
                 )
                 raise InputError(msg)
 
@@ -462,6 +535,33 @@ def _other_option(scale: Scale) -> str | None:
         if option.code.casefold() == "other" or match_key(option.label.get("en", "")) == "other":
             return option.code
     return None
+
+
+_CHOSEN = frozenset({"y", "1"})
+_LEFT_OUT = frozenset({"n", "0"})
+
+
+def _choice_flags(columns: Sequence[_Column], export: ExportTable) -> list[pd.Series[str]]:
+    """Turn the cells of one multiple choice question's columns into 1/0 choice flags.
+
+    LimeSurvey stores ``Y`` for a chosen option (``1`` when exported with "Convert
+    Y to 1") and leaves the other options empty, whether the respondent answered
+    or not. So a row with a chosen option gets 0 in its empty cells, and a row
+    without one has no answer. Other values are kept, so that normalisation
+    reports them as unrecognised.
+    """
+    cells = [export.table.iloc[:, column.position].astype(str).str.strip() for column in columns]
+    folded = [values.str.casefold() for values in cells]
+    answered = folded[0].isin(_CHOSEN | _LEFT_OUT)
+    for values in folded[1:]:
+        answered |= values.isin(_CHOSEN | _LEFT_OUT)
+
+    flags: list[pd.Series[str]] = []
+    for values, folded_values in zip(cells, folded, strict=True):
+        chosen = folded_values.isin(_CHOSEN)
+        left_out = folded_values.isin(_LEFT_OUT) | ((values == "") & answered)
+        flags.append(values.mask(chosen, "1").mask(left_out, "0"))
+    return flags
 
 
 def _note_comments(column: _Column, values: pd.Series[str], source: str, notes: list[str]) -> None:

@@ -150,6 +150,8 @@ class RemoteControlClient:
     The password is kept only to log in and never appears in messages or logs.
     Pass ``session`` to reuse a configured :class:`requests.Session`, or
     ``verify`` to trust a certificate bundle (a path) for HTTPS.
+    ``password_env`` names the environment variable the password came from,
+    so that the error for a rejected login names the variable to check.
     """
 
     def __init__(
@@ -162,9 +164,11 @@ class RemoteControlClient:
         verify: bool | str = True,
         policy: RetryPolicy | None = None,
         auth_plugin: str = "Authdb",
+        password_env: str = "LIMESURVEY_PASSWORD",
     ) -> None:
         _check_url(url)
         self.url = url
+        self._password_env = password_env
         self.username = username
         self._password = password
         self._auth_plugin = auth_plugin
@@ -205,8 +209,8 @@ class RemoteControlClient:
             if error.kind is StatusKind.INVALID_LOGIN:
                 msg = (
                     f"LimeSurvey at {self.url} rejected the login of user {self.username!r}: "
-                    f"{error.status}. Check the user name and the password in the environment "
-                    "variable that holds it"
+                    f"{error.status}. Check the user name (--user) and the password in the "
+                    f"environment variable {self._password_env} (--password-env)"
                 )
                 raise RemoteControlError(msg) from None
             raise
@@ -339,7 +343,10 @@ class RemoteControlClient:
             return
         error_code = result.get("error_code")
         status_text = str(status)
-        msg = f"LimeSurvey at {self.url} refused {method}: {status_text}"
+        msg = (
+            f"LimeSurvey at {self.url} refused {method}: {status_text}. Check the survey id "
+            f"and the permissions of user {self.username!r} in LimeSurvey"
+        )
         raise StatusError(
             msg,
             method=method,
@@ -486,7 +493,7 @@ def _status_hint(status: int, method: str) -> str:
             f"LimeSurvey failed while running {method}; the server's PHP error log has the "
             "cause, often a parameter that this LimeSurvey version does not accept."
         )
-    return ""
+    return "Check the RemoteControl URL, and the web server's log for the cause."
 
 
 def _error_advice(error: str) -> str:

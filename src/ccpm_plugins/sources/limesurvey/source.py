@@ -177,6 +177,7 @@ class LimesurveySource(SurveySource):
             session=self._session,
             verify=self._verify,
             policy=self._policy,
+            password_env=connection.password_env or DEFAULT_PASSWORD_ENV,
         ) as client:
             export = export_all_responses(
                 client, connection.survey_id, page_size=self._page_size or DEFAULT_PAGE_SIZE

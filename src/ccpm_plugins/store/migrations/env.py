@@ -10,6 +10,8 @@ from alembic import context
 
 from ccpm_plugins.store.models import Base
 
+__all__: list[str] = []
+
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:

@@ -1,1 +1,3 @@
 """Migration scripts, one per schema revision, oldest first."""
+
+__all__: list[str] = []

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+__all__ = ["downgrade", "upgrade"]
+
 revision = "0001"
 down_revision: str | None = None
 branch_labels: str | None = None

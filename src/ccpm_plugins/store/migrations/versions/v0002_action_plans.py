@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+__all__ = ["downgrade", "upgrade"]
+
 revision = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | None = None

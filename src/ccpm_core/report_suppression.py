@@ -1,0 +1,98 @@
+"""Which respondent counts and scores a report withholds beyond the breakdowns by type and option.
+
+Coordinators take part by name, and each report states how many answered at
+its level, so their counts are public: they are always shown and never serve
+as complementary cells. Partner counts below the minimum cell size are
+withheld, with whatever total would reveal them.
+
+A score is a breakdown cell too when it splits the respondents of a level:
+the partners' own score beside the coordinator's, or a hub's score beside the
+national one. Such a score built on 1 to ``k - 1`` partners is withheld. The
+pooled scores of the level a report covers are that level itself, so they stay.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ccpm_core.disclosure import Suppression, suppress_small_cells
+from ccpm_core.results import LevelResult, Results, Score, UnitScore
+
+__all__ = [
+    "UnitCountSuppression",
+    "level_count_suppression",
+    "level_rests_on_few_partners",
+    "level_scores_withheld",
+    "partner_score_withheld",
+    "unit_count_suppression",
+]
+
+
+@attrs.frozen
+class UnitCountSuppression:
+    """Flags for the respondent counts of one section, function or item score that are withheld."""
+
+    partner: bool
+    """Whether the number of partners behind the partners' score is withheld."""
+    overall: bool
+    """Whether the number of respondents behind the pooled score is withheld.
+
+    The pooled count is the partners' plus the coordinators', and the
+    coordinators' is public, so it is withheld whenever the partners' is.
+    """
+
+
+def unit_count_suppression(unit: UnitScore, min_cell_size: int) -> UnitCountSuppression:
+    """Decide which of a unit's respondent counts to withhold at ``min_cell_size``."""
+    suppression = suppress_small_cells(
+        [unit.partner.n, unit.coordinator.n],
+        min_cell_size,
+        total_shown=True,
+        public=(False, True),
+    )
+    return UnitCountSuppression(partner=suppression.cells[0], overall=suppression.total)
+
+
+def level_count_suppression(results: Results, min_cell_size: int) -> Suppression:
+    """Decide which levels' partner counts to withhold where levels are compared side by side.
+
+    Levels split the respondents between them, so the counts add up to the
+    rows scored that the data-quality annex shows: the total is shown. The
+    national level's count is public, because the national report states it.
+    Cells follow the order of ``results.levels``.
+    """
+    # NOTE: with Suppression.total set, as for one small hub beside the national level,
+    # the annex's row counts still reveal the hub's count by subtraction. Each hub's
+    # own report also states its count.
+    return suppress_small_cells(
+        [level.partners for level in results.levels],
+        min_cell_size,
+        total_shown=True,
+        public=[level.hub is None for level in results.levels],
+    )
+
+
+def partner_score_withheld(partner: Score, min_cell_size: int) -> bool:
+    """Decide whether to withhold the partners' own score of a section, function or item.
+
+    A score built on 1 to ``min_cell_size - 1`` partners is withheld. Its
+    status reveals it as well, so a withheld score is shown without status.
+    A score of no partners has no data, which names nobody.
+    """
+    return 0 < partner.n < min_cell_size
+
+
+def level_scores_withheld(level: LevelResult, min_cell_size: int) -> bool:
+    """Decide whether to withhold a hub's scores where levels are compared side by side.
+
+    A hub with 1 to ``min_cell_size - 1`` partners is withheld. The national
+    level is never withheld, because the national report shows its scores
+    anyway, and neither is a hub without partners, whose scores are the
+    coordinators' own.
+    """
+    return level.hub is not None and level_rests_on_few_partners(level, min_cell_size)
+
+
+def level_rests_on_few_partners(level: LevelResult, min_cell_size: int) -> bool:
+    """Decide whether a level's scores rest on 1 to ``min_cell_size - 1`` partners."""
+    return 0 < level.partners < min_cell_size
