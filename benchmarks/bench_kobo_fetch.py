@@ -29,11 +29,12 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "plugins" / "kobo"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import requests
+from benchmark_support import cpu_model, peak_memory
 from fake_kobo import TOKEN, FakeKobo, GeneratedSubmissions, content_from_xlsform
 
 from ccpm_core.normalise import normalise_responses
@@ -104,27 +105,6 @@ def final_table_bytes(server: str, uid: str) -> int:
         tracemalloc.stop()
     del raw
     return retained
-
-
-def peak_memory(function: Callable[[], Any]) -> int:
-    """Return the peak of Python allocations made while ``function`` runs, in bytes."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        function()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

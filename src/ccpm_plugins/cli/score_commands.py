@@ -14,6 +14,7 @@ import click
 
 from ccpm_core.disclosure import DEFAULT_MIN_CELL_SIZE
 from ccpm_plugins.cli.inputs import (
+    ResponseInputCommand,
     load_questionnaire_option,
     read_responses,
     response_input_options,
@@ -49,7 +50,7 @@ class ReportProtection:
     redact_contacts: bool = False
 
 
-@click.command()
+@click.command(cls=ResponseInputCommand)
 @response_input_options
 @strategy_option
 @partners_only_option
@@ -111,7 +112,7 @@ def score(
         click.echo(f"Results written to {output}", err=True)
 
 
-@click.command()
+@click.command(cls=ResponseInputCommand)
 @response_input_options
 @strategy_option
 @partners_only_option
@@ -323,26 +324,10 @@ def read_previous_results(path: Path) -> Results:
     Raises InputError, naming the file and what to do, when the file cannot be
     read, is not JSON or is not a valid results document.
     """
-    from ccpm_core.errors import InputError
     from ccpm_core.results_document import results_from_dict
+    from ccpm_plugins.portfolio.loading import read_results_file
 
-    remedy = "give the JSON file that `ccpm score --format json` wrote for the previous exercise"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        msg = f"{path}: the previous results are not UTF-8 text; {remedy}"
-        raise InputError(msg) from None
-    except OSError as error:
-        msg = f"{path}: cannot read the previous results ({error.strerror or error}); {remedy}"
-        raise InputError(msg) from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        msg = (
-            f"{path}: the previous results are not valid JSON ({error.msg} at line "
-            f"{error.lineno}, column {error.colno}); {remedy}"
-        )
-        raise InputError(msg) from None
+    document = read_results_file(path)
     return results_from_dict(document, source=str(path))
 
 

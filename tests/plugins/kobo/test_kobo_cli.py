@@ -14,20 +14,9 @@ from kobo_forms import small_questionnaire
 
 from ccpm_core.questionnaire import standard_questionnaire
 from ccpm_plugins.cli.main import main
+from cli_runner import run
 
 TITLE = "Cluster Coordination Performance Monitoring (CCPM) questionnaire"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the command line in this process and return its exit code, stdout and stderr."""
-    try:
-        main(argv)
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else 1
-    else:
-        code = 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture(scope="module")

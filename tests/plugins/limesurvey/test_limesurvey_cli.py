@@ -14,26 +14,14 @@ from limesurvey_fake_server import PASSWORD, FakeLimeSurvey, FakeSurvey, csv_exp
 from limesurvey_questionnaires import small_questionnaire, small_questionnaire_data
 
 from ccpm_core.questionnaire import Questionnaire, standard_questionnaire
-from ccpm_plugins.cli.main import main
 from ccpm_plugins.sources.limesurvey.codes import LimeSurveyCodes
+from cli_runner import run
 
 PARTNERS = 12
 COORDINATORS = 2
 
 # Most tests use a small questionnaire, because reading the standard one takes one
 # answer-option call per question. The standard one is deployed and read end to end once.
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the command line in this process and return its exit code, stdout and stderr."""
-    try:
-        main(argv)
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else 1
-    else:
-        code = 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def server_options(

@@ -24,7 +24,6 @@ from ccpm_core.normalise import normalise_responses
 from ccpm_core.plugin_api import SourceRequest
 from ccpm_core.questionnaire import standard_questionnaire
 from ccpm_core.responses import ExclusionReason
-from ccpm_plugins.cli.main import main
 from ccpm_plugins.sources.http_client import RetryPolicy
 from ccpm_plugins.sources.limesurvey.export_files import (
     decode_base64_export,
@@ -34,6 +33,7 @@ from ccpm_plugins.sources.limesurvey.export_files import (
 )
 from ccpm_plugins.sources.limesurvey.responses import ResponseMapper
 from ccpm_plugins.sources.limesurvey.source import LimesurveySource
+from cli_runner import run
 
 QUICK = RetryPolicy(max_attempts=2, backoff_initial=0.001, backoff_max=0.001, read_timeout=5)
 
@@ -47,18 +47,6 @@ EXPECTED = json.loads((CORPUS / "incomplete-responses.csv.expected.json").read_t
 def read_incomplete(**options: str) -> Any:
     request = SourceRequest(standard_questionnaire(), str(INCOMPLETE), options)
     return LimesurveySource().read(request)
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the command line in this process and return its exit code, stdout and stderr."""
-    try:
-        main(argv)
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else 1
-    else:
-        code = 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 # --- Incomplete responses -------------------------------------------------------------
