@@ -337,6 +337,9 @@ def test_chart_text_in_logical_order() -> None:
         ),
         ("<b>حلب</b>", "&lt;b&gt;<bdi>حلب</bdi>&lt;/b&gt;"),
         ("1.1", "1.1"),
+        ("تقرير 4W يصدر", "تقرير <bdi>4W</bdi> يصدر"),
+        ("مع COVID-19 هنا", "مع <bdi>COVID-19</bdi> هنا"),
+        ("اجتماع WASH، ثم", "اجتماع <bdi>WASH</bdi>، ثم"),
     ],
 )
 def test_html_inline_isolation(text: str, expected: str) -> None:

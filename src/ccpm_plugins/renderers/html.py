@@ -29,7 +29,6 @@ from ccpm_core.hookspecs import hookimpl
 from ccpm_core.i18n import is_right_to_left, translator
 from ccpm_core.locale_format import format_date
 from ccpm_core.plugin_api import ReportRenderer
-from ccpm_core.report_builder import status_label
 from ccpm_core.report_model import (
     Block,
     BulletList,
@@ -42,6 +41,7 @@ from ccpm_core.report_model import (
     Report,
     Table,
 )
+from ccpm_core.report_text import status_label
 from ccpm_plugins.renderers.charts import render_chart_svg
 from ccpm_plugins.renderers.file_output import write_atomically
 from ccpm_plugins.renderers.html_style import STYLE_SHEET, status_class
@@ -458,9 +458,38 @@ def _left_to_right_runs(text: str, directions: list[str]) -> list[tuple[int, int
             start = index if start < 0 else start
             last = index
         elif direction == "R" and start >= 0:
-            spans.append(_with_brackets(text, start, last + 1))
+            spans.append(_with_brackets(text, *_whole_token(text, start, last + 1)))
             start = last = -1
     return spans
+
+
+_TOKEN_JOINERS = frozenset("-_./:")
+
+
+def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a Latin run over the digits it is written with, such as "4W" or "COVID-19".
+
+    Isolating the letters alone would leave the digits outside, where the
+    right-to-left paragraph moves them to the other side of the letters.
+    """
+
+    def joins(index: int, neighbour: int) -> bool:
+        if not 0 <= index < len(text):
+            return False
+        if text[index].isdigit():
+            return True
+        return (
+            text[index] in _TOKEN_JOINERS
+            and 0 <= neighbour < len(text)
+            and text[neighbour].isalnum()
+            and _strong_direction(text[neighbour]) != "R"
+        )
+
+    while joins(start - 1, start - 2):
+        start -= 1
+    while joins(end, end + 1):
+        end += 1
+    return start, end
 
 
 def _with_brackets(text: str, start: int, end: int) -> tuple[int, int]:
