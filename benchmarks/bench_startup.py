@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import resource
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -35,14 +37,35 @@ COMMANDS: dict[str, list[str]] = {
 ENVIRONMENT = {
     name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"
 }
-HEAVY_MODULES = ("matplotlib", "docx", "openpyxl", "sqlalchemy", "requests", "pandas", "pydantic")
+HEAVY_MODULES = (
+    "matplotlib",
+    "docx",
+    "openpyxl",
+    "sqlalchemy",
+    "requests",
+    "pandas",
+    "numpy",
+    "pydantic",
+)
 
 
-def run(command: list[str]) -> None:
-    """Run one command to the end, discarding its output."""
+def run(command: list[str], cpu_times: list[float] | None = None) -> None:
+    """Run one command to the end, discarding its output, and add its CPU seconds to ``cpu_times``.
+
+    The CPU time is the user and system time of the child process, which other
+    work on the machine disturbs far less than the wall-clock time.
+    """
+    before = _child_cpu_seconds()
     subprocess.run(
         command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENVIRONMENT
     )
+    if cpu_times is not None:
+        cpu_times.append(_child_cpu_seconds() - before)
+
+
+def _child_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def heaviest_imports(count: int) -> list[tuple[int, str]]:
@@ -73,11 +96,14 @@ def heaviest_imports(count: int) -> list[tuple[int, str]]:
 def loaded_heavy_modules() -> list[str]:
     """Return which heavy modules ``ccpm --help`` leaves in ``sys.modules``."""
     check = f"{HELP[: HELP.index(';')]}\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-    check += f"import sys; print(','.join(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
+    # The marker keeps an empty list apart from the last line of the help text.
+    check += "import sys; print('heavy:' + ','.join("
+    check += f"m for m in {HEAVY_MODULES!r} if m in sys.modules))"
     completed = subprocess.run(
         [sys.executable, "-c", check], check=True, capture_output=True, text=True, env=ENVIRONMENT
     )
-    return [name for name in completed.stdout.strip().splitlines()[-1].split(",") if name]
+    listing = completed.stdout.splitlines()[-1].removeprefix("heavy:")
+    return [name for name in listing.split(",") if name]
 
 
 def main() -> None:
@@ -89,14 +115,22 @@ def main() -> None:
         print(line)
     for command in COMMANDS.values():
         run(command)
+    cpu_times: dict[str, list[float]] = {name: [] for name in COMMANDS}
     medians = alternate(
-        {name: functools.partial(run, command) for name, command in COMMANDS.items()},
+        {
+            name: functools.partial(run, command, cpu_times[name])
+            for name, command in COMMANDS.items()
+        },
         arguments.repeats,
     )
+    cpu = {name: statistics.median(times) for name, times in cpu_times.items()}
     bare_wall, _ = medians["python -c pass"]
-    print(f"repeats: {arguments.repeats} (wall-clock medians; CPU is that of this process only)")
+    print(f"repeats: {arguments.repeats} (medians of the wall-clock and child CPU time)")
     for name, (wall, _) in medians.items():
-        print(f"  {name:<16} {wall:.3f} s  ({wall / bare_wall:.1f} x python -c pass)")
+        print(
+            f"  {name:<16} wall {wall:.3f} s ({wall / bare_wall:.1f} x python -c pass), "
+            f"CPU {cpu[name]:.3f} s ({cpu[name] / cpu['python -c pass']:.1f} x)"
+        )
     print(f"heavy modules loaded by ccpm --help: {', '.join(loaded_heavy_modules()) or 'none'}")
     print("heaviest top-level imports of ccpm --help (cumulative):")
     for micros, name in heaviest_imports(8):

@@ -49,7 +49,14 @@ if TYPE_CHECKING:
     )
     from ccpm_core.report_builder import ReportMetadata, build_preliminary_report
     from ccpm_core.responses import DataQuality, RawResponses, ResponseSet
-    from ccpm_core.results import LevelResult, Results, Score, UnitScore
+    from ccpm_core.results import (
+        LevelResult,
+        OptionCounts,
+        Results,
+        Score,
+        SelectionCounts,
+        UnitScore,
+    )
     from ccpm_core.scoring import STRATEGIES, classify, score
 
 _EXPORTS = {
@@ -85,8 +92,10 @@ _EXPORTS = {
     "RawResponses": "ccpm_core.responses",
     "ResponseSet": "ccpm_core.responses",
     "LevelResult": "ccpm_core.results",
+    "OptionCounts": "ccpm_core.results",
     "Results": "ccpm_core.results",
     "Score": "ccpm_core.results",
+    "SelectionCounts": "ccpm_core.results",
     "UnitScore": "ccpm_core.results",
     "STRATEGIES": "ccpm_core.scoring",
     "classify": "ccpm_core.scoring",
@@ -105,6 +114,7 @@ __all__ = [
     "InputError",
     "Instrument",
     "LevelResult",
+    "OptionCounts",
     "PluginError",
     "PluginHost",
     "Questionnaire",
@@ -119,6 +129,7 @@ __all__ = [
     "Score",
     "ScoringError",
     "Section",
+    "SelectionCounts",
     "SourceError",
     "SourceOption",
     "SourceRequest",

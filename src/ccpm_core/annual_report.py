@@ -11,12 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ccpm_core.annual_report_lists import (
+    DEFAULT_ROW_LIMIT,
+    SHORTENED_TABLE_KEYS,
+    ShortenedTable,
+    shorten_table,
+)
 from ccpm_core.disclosure import DEFAULT_MIN_CELL_SIZE
+from ccpm_core.errors import InputError
 from ccpm_core.framework import Status
-from ccpm_core.i18n import N_, translator
+from ccpm_core.i18n import N_, plural_translator, translator
 from ccpm_core.locale_format import NO_VALUE, format_number, format_percent, format_score
 from ccpm_core.portfolio_tables import ColumnKind, PortfolioTable, annual_tables
 from ccpm_core.report_model import (
@@ -39,6 +46,20 @@ if TYPE_CHECKING:
 __all__ = ["build_annual_report", "format_table_cell", "level_label"]
 
 _LEVEL_LABELS = {"national": N_("National"), "subnational": N_("Sub-national")}
+_REPORT_TABLE_KEYS = frozenset(
+    {
+        "by_region",
+        "by_country",
+        "by_cluster",
+        "rates_by_region",
+        "rates_by_organisation_type",
+        "rates_by_level",
+        "status_by_function",
+        "function_ranking",
+        "change_from_previous_year",
+        "confirmed_weakening",
+    }
+)
 
 
 def build_annual_report(
@@ -48,14 +69,31 @@ def build_annual_report(
     min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
     date: dt.date | None = None,
     organisation_type_label: Callable[[str], str] | None = None,
+    tables: Sequence[PortfolioTable] | None = None,
+    row_limit: int = DEFAULT_ROW_LIMIT,
 ) -> Report:
     """Build the annual report of ``year`` in ``language``.
 
-    ``date`` is printed on the cover. Raises InputError when no exercise ran
-    in ``year``.
+    ``date`` is printed on the cover. ``tables`` are the tables of
+    :func:`~ccpm_core.portfolio_tables.annual_tables` for the same year, cell
+    size and labels, when the caller has computed them already, such as to
+    write the workbook too. The change and weakening tables longer than
+    ``row_limit`` rows are shown as counts per region and function with their
+    worst ``row_limit`` rows, and a sentence gives how many more rows the
+    workbook lists. Raises InputError when no exercise ran in ``year``, and
+    when ``tables`` lacks one of the report's tables. Raises ValueError when
+    ``row_limit`` is below 1.
     """
-    tables = annual_tables(portfolio, year, min_cell_size, organisation_type_label)
+    if tables is None:
+        tables = annual_tables(portfolio, year, min_cell_size, organisation_type_label)
     by_key = {table.key: table for table in tables}
+    missing = sorted(_REPORT_TABLE_KEYS - by_key.keys())
+    if missing:
+        msg = (
+            f"the annual tables given lack {', '.join(missing)}; pass the tables of "
+            "annual_tables() for this year, or none"
+        )
+        raise InputError(msg)
     _ = translator(language)
 
     blocks: list[Block] = [Heading(_("Summary"), 1)]
@@ -75,7 +113,13 @@ def build_annual_report(
     for title, keys in parts:
         blocks.append(Heading(_(title), 1))
         for key in keys:
-            blocks += _table_blocks(by_key[key], language)
+            shortened = (
+                shorten_table(by_key[key], row_limit) if key in SHORTENED_TABLE_KEYS else None
+            )
+            if shortened is None:
+                blocks += _table_blocks(by_key[key], language)
+            else:
+                blocks += _shortened_blocks(by_key[key], shortened, language)
             if key == "function_ranking":
                 blocks.append(_function_chart(by_key[key], language))
 
@@ -175,9 +219,9 @@ def _withheld_note(min_cell_size: int, language: str) -> str:
     ).format(k=format_number(min_cell_size, language), marker=_("withheld"))
 
 
-def _table_blocks(table: PortfolioTable, language: str) -> list[Block]:
+def _table_blocks(table: PortfolioTable, language: str, level: int = 2) -> list[Block]:
     _ = translator(language)
-    blocks: list[Block] = [Heading(_(table.title), 2)]
+    blocks: list[Block] = [Heading(_(table.title), level)]
     if table.frame.empty:
         blocks.append(Paragraph(_("No data for this table.")))
         return blocks
@@ -209,6 +253,37 @@ def _table_blocks(table: PortfolioTable, language: str) -> list[Block]:
     )
     if table.note:
         blocks.append(Paragraph(_(table.note), emphasis=True))
+    return blocks
+
+
+def _shortened_blocks(
+    table: PortfolioTable, shortened: ShortenedTable, language: str
+) -> list[Block]:
+    """Return a long table as its summaries, its worst rows and how many rows the workbook adds."""
+    _ = translator(language)
+    ngettext = plural_translator(language)
+    blocks: list[Block] = [Heading(_(table.title), 2)]
+    if table.note:
+        blocks.append(Paragraph(_(table.note), emphasis=True))
+    for summary in shortened.summaries:
+        blocks += _table_blocks(summary, language, level=3)
+    blocks += _table_blocks(shortened.worst, language, level=3)
+
+    shown = len(shortened.worst.frame)
+    shown_text = ngettext(
+        "This table shows {count} row of {total}.",
+        "This table shows {count} rows of {total}.",
+        shown,
+    ).format(
+        count=format_number(shown, language),
+        total=format_number(len(table.frame), language),
+    )
+    omitted_text = ngettext(
+        "{count} more row is listed in the workbook (XLSX) of this report.",
+        "{count} more rows are listed in the workbook (XLSX) of this report.",
+        shortened.omitted,
+    ).format(count=format_number(shortened.omitted, language))
+    blocks.append(Paragraph(f"{shown_text} {omitted_text}"))
     return blocks
 
 

@@ -16,6 +16,7 @@ generated from a questionnaire. Write every schema to a folder with::
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -121,6 +122,31 @@ class ResponseRates(_Strict):
     )
 
 
+class OptionCount(_Strict):
+    """Respondents who chose one option of a select_multiple question."""
+
+    option: str = Field(min_length=1, description="Option code.")
+    count: int = Field(ge=0)
+
+
+class OptionCounts(_Strict):
+    """Per-option counts of a select_multiple question for one respondent pool."""
+
+    respondents: int = Field(ge=0, description="Respondents who answered the question.")
+    counts: list[OptionCount] = Field(
+        description="Every option in scale order, zero counts included; they need not add up "
+        "to respondents, who may choose several options or none."
+    )
+
+
+class SelectionFigures(OptionCounts):
+    """A select_multiple question: partners and coordinators pooled, then each instrument's."""
+
+    question: str = Field(min_length=1, description="Question code.")
+    partner: OptionCounts
+    coordinator: OptionCounts
+
+
 class Level(_Strict):
     """The results of one level."""
 
@@ -130,6 +156,11 @@ class Level(_Strict):
     functions: list[UnitFigures] = Field(description="The 7 functions; id is the number as text.")
     items: list[UnitFigures] = Field(description="Every item of the questionnaire.")
     response_rates: ResponseRates
+    selections: list[SelectionFigures] = Field(
+        default_factory=list,
+        description="Per-option counts of each select_multiple question, in questionnaire "
+        "order; never scored. Absent from documents written before these counts existed.",
+    )
 
 
 class ExclusionEntry(_Strict):
@@ -178,6 +209,24 @@ class DataQualityEntry(_Strict):
     )
 
 
+class ExerciseEntry(_Strict):
+    """The exercise the results belong to."""
+
+    id: str = Field(min_length=1)
+    cluster: str = Field(min_length=1)
+    country: str = Field(min_length=1)
+    region: str | None = Field(
+        default=None, description="Null when not given; readers then take it from the country."
+    )
+    year: int | None = Field(
+        default=None,
+        ge=1900,
+        le=9999,
+        description="Year the survey ran; may be left out when survey_date is given.",
+    )
+    survey_date: dt.date | None = Field(default=None, description="ISO date, YYYY-MM-DD.")
+
+
 class ResultsDocument(_Strict):
     """The ``ccpm.results/1`` document: ``ccpm score --format json`` and ``Results.to_dict()``."""
 
@@ -189,6 +238,9 @@ class ResultsDocument(_Strict):
     questionnaire: QuestionnaireRef
     levels: list[Level] = Field(description="The national level first, then each hub by name.")
     data_quality: DataQualityEntry
+    exercise: ExerciseEntry | None = Field(
+        default=None, description="The exercise the results belong to; absent when not known."
+    )
 
 
 # --- ccpm.codebook/1 ------------------------------------------------------

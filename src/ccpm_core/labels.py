@@ -33,15 +33,29 @@ def match_key(text: str) -> str:
 
 
 _INTEGRAL_FLOAT = re.compile(r"^([+-]?\d+)\.0+$")
+_ASCII_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+# Arabic-Indic (U+0660..U+0669) and Persian (U+06F0..U+06F9) digits, and the Arabic
+# decimal separator (U+066B), as typed on Arabic and Persian keyboards.
+_EASTERN_DIGITS = {
+    **{ord(digit): str(value) for value, digit in enumerate("٠١٢٣٤٥٦٧٨٩")},
+    **{ord(digit): str(value) for value, digit in enumerate("۰۱۲۳۴۵۶۷۸۹")},
+    ord("٫"): ".",
+}
 
 
 def normalise_code(text: str) -> str:
     """Return an option code as written in a questionnaire.
 
     Spreadsheets store the code ``4`` as the number ``4.0``; this turns such
-    text back into ``4`` and trims surrounding white space. Other text is kept.
+    text back into ``4`` and trims surrounding white space. A number written
+    in Arabic-Indic or Persian digits (``٤``, ``۴``) becomes ASCII digits.
+    Other text is kept.
     """
     stripped = text.strip()
+    western = stripped.translate(_EASTERN_DIGITS)
+    if western != stripped and _ASCII_NUMBER.fullmatch(western):
+        stripped = western
     integral = _INTEGRAL_FLOAT.match(stripped)
     if integral:
         return integral.group(1)

@@ -46,6 +46,7 @@ from ccpm_core.responses import (
     SELECTED,
     Comment,
     DataQuality,
+    Deduplication,
     Exclusion,
     ExclusionReason,
     RawResponses,
@@ -100,7 +101,7 @@ def normalise_responses(raw: RawResponses, questionnaire: Questionnaire) -> Resp
         rows_scored=len(rows.positions),
         exclusions=tuple(sorted((*raw.exclusions, *rows.exclusions), key=lambda e: e.row)),
         unrecognised_values=answers.unrecognised_values(),
-        unknown_columns=columns.unknown,
+        unknown_columns=_unread_columns(columns.unknown, deduplication),
         missing_questions=columns.missing,
         notes=(*raw.notes, *answers.notes),
         deduplication=deduplication,
@@ -117,6 +118,20 @@ def normalise_responses(raw: RawResponses, questionnaire: Questionnaire) -> Resp
         quality=quality,
         selections=selections,
     )
+
+
+def _unread_columns(
+    unknown: tuple[str, ...], deduplication: Deduplication | None
+) -> tuple[str, ...]:
+    """Return the unknown columns less those that found repeated submissions.
+
+    The submission id and time columns match no question but were read; the
+    ``deduplication`` record names them instead.
+    """
+    if deduplication is None:
+        return unknown
+    used = {deduplication.id_column, deduplication.time_column}
+    return tuple(header for header in unknown if header not in used)
 
 
 # --- Headers -----------------------------------------------------------------

@@ -454,6 +454,7 @@ def _change_from_previous_year(portfolio: Portfolio, year: int) -> PortfolioTabl
     frame = (
         paired.groupby(keys, sort=True)
         .agg(
+            region=("region", "first"),
             country=("country", "first"),
             cluster=("cluster", "first"),
             previous_score=("score_previous", "mean"),
@@ -465,7 +466,7 @@ def _change_from_previous_year(portfolio: Portfolio, year: int) -> PortfolioTabl
     )
     if frame.empty:
         frame = pd.DataFrame(
-            columns=["country", "cluster", "previous_score", "score", "improved", "fell"]
+            columns=["region", "country", "cluster", "previous_score", "score", "improved", "fell"]
         )
     frame["change"] = frame["score"] - frame["previous_score"]
     frame = frame.astype({"improved": "int64", "fell": "int64"})
@@ -473,6 +474,7 @@ def _change_from_previous_year(portfolio: Portfolio, year: int) -> PortfolioTabl
         key="change_from_previous_year",
         title=N_("Change against the previous year"),
         columns=(
+            TableColumn("region", N_("Region"), ColumnKind.TEXT),
             TableColumn("country", N_("Country"), ColumnKind.TEXT),
             TableColumn("cluster", N_("Cluster"), ColumnKind.TEXT),
             TableColumn("previous_score", N_("Previous mean score"), ColumnKind.SCORE),
@@ -482,7 +484,16 @@ def _change_from_previous_year(portfolio: Portfolio, year: int) -> PortfolioTabl
             TableColumn("fell", N_("Sections down a band"), ColumnKind.COUNT),
         ),
         frame=frame[
-            ["country", "cluster", "previous_score", "score", "change", "improved", "fell"]
+            [
+                "region",
+                "country",
+                "cluster",
+                "previous_score",
+                "score",
+                "change",
+                "improved",
+                "fell",
+            ]
         ],
         note=N_(
             "Clusters of the same country that ran an exercise in both years, compared at the "
@@ -496,15 +507,29 @@ def _confirmed_weakening(portfolio: Portfolio, year: int) -> PortfolioTable:
     weakening = confirmed_weakening(portfolio)
     weakening = weakening[weakening["year"] == year]
     titles = _function_frame().set_index("function")["title"]
+    regions = portfolio.exercises.set_index("exercise")["region"]
     frame = weakening.assign(
+        region=weakening["exercise"].map(regions),
         title=weakening["function"].map(titles),
         hub=weakening["hub"].fillna(""),
-    )[["country", "cluster", "hub", "function", "title", "previous_exercise", "exercise"]]
-    frame = frame.sort_values(["country", "cluster", "hub", "function"], kind="stable")
+    )[
+        [
+            "region",
+            "country",
+            "cluster",
+            "hub",
+            "function",
+            "title",
+            "previous_exercise",
+            "exercise",
+        ]
+    ]
+    frame = frame.sort_values(["region", "country", "cluster", "hub", "function"], kind="stable")
     return PortfolioTable(
         key="confirmed_weakening",
         title=N_("Functions weak in two exercises in a row"),
         columns=(
+            TableColumn("region", N_("Region"), ColumnKind.TEXT),
             TableColumn("country", N_("Country"), ColumnKind.TEXT),
             TableColumn("cluster", N_("Cluster"), ColumnKind.TEXT),
             TableColumn("hub", N_("Hub"), ColumnKind.TEXT),

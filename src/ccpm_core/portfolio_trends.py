@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ccpm_core.errors import InputError
 from ccpm_core.framework import Status
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ __all__ = [
     "ClusterTrend",
     "ConfirmedWeakening",
     "band_changes",
+    "check_cluster",
     "cluster_trend",
     "confirmed_weakening",
     "exercise_order",
@@ -259,6 +261,65 @@ def cluster_trend(
             for row in weakening.to_dict("records")
         ),
     )
+
+
+def check_cluster(portfolio: Portfolio, country: str, cluster: str, hub: str | None = None) -> None:
+    """Raise InputError unless the portfolio has exercises of the cluster at the level.
+
+    The message names the first name that matches nothing (country, then
+    cluster, then hub) and lists the names the portfolio has there, so a typo
+    can be corrected. Names match as in :func:`cluster_trend`.
+    """
+    scores = portfolio.scores
+    in_country = scores[name_key(scores["country"]) == _folded(country)]
+    if in_country.empty:
+        known = _name_list(scores["country"])
+        msg = f"country {country!r} not found in this portfolio; countries with exercises: {known}"
+        raise InputError(msg)
+
+    in_cluster = in_country[name_key(in_country["cluster"]) == _folded(cluster)]
+    if in_cluster.empty:
+        known = _name_list(in_country["cluster"])
+        msg = (
+            f"cluster {cluster!r} not found in {in_country['country'].iloc[0]}; "
+            f"clusters with exercises there: {known}"
+        )
+        raise InputError(msg)
+
+    hubs = in_cluster["hub"].dropna()
+    if hub is None:
+        if bool(in_cluster["hub"].isna().any()):
+            return
+        msg = (
+            f"the {in_cluster['cluster'].iloc[0]} cluster in {in_cluster['country'].iloc[0]} "
+            f"has no national level in this portfolio; its hubs: {_name_list(hubs)}. "
+            "Choose one with --hub"
+        )
+        raise InputError(msg)
+    if not bool((name_key(hubs) == _folded(hub)).any()):
+        known = _name_list(hubs) if not hubs.empty else "none (national level only)"
+        msg = (
+            f"hub {hub!r} not found for the {in_cluster['cluster'].iloc[0]} cluster in "
+            f"{in_cluster['country'].iloc[0]}; its hubs: {known}. Leave out --hub for the "
+            "national level"
+        )
+        raise InputError(msg)
+
+
+_LISTED_NAMES = 40
+"""Names listed in a message before the rest are only counted."""
+
+
+def _name_list(names: pd.Series) -> str:
+    distinct = sorted({str(name) for name in names}, key=str.casefold)
+    listed = ", ".join(distinct[:_LISTED_NAMES])
+    if len(distinct) > _LISTED_NAMES:
+        listed += f" and {len(distinct) - _LISTED_NAMES} more"
+    return listed
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _key_columns() -> list[str]:

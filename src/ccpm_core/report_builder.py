@@ -1,11 +1,12 @@
 """The preliminary CCPM report of one level, as a renderer-neutral report model.
 
 The parts follow the order coordinators know from the CCPM reports: cover,
-response rates, overall performance with its legend and status table, one part
+response rates, the respondent profile (counts per option of each
+select_multiple question), overall performance with its legend and status table, one part
 per function with its chart and a review of each section (item scores,
 indicative characteristics and two fields the workshop fills in), answer
 distributions with the open comments, and a data-quality annex that accounts
-for every row and answer of the input.
+for every row and answer of the input, repeated submissions included.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from ccpm_core.rates import RateFigure, ResponseRates
 from ccpm_core.redaction import redact_contacts
 from ccpm_core.report_change import ExerciseChange, compare_results
 from ccpm_core.report_change_blocks import change_blocks
+from ccpm_core.report_deduplication import deduplication_blocks
 from ccpm_core.report_model import (
     Block,
     BulletList,
@@ -47,6 +49,7 @@ from ccpm_core.report_model import (
     Report,
     Table,
 )
+from ccpm_core.report_profile import profile_blocks
 from ccpm_core.report_suppression import (
     UnitCountSuppression,
     level_count_suppression,
@@ -58,6 +61,7 @@ from ccpm_core.report_suppression import (
 from ccpm_core.report_text import format_points, method_label, status_label
 from ccpm_core.responses import ExclusionReason
 from ccpm_core.results import LevelResult, Results, Score, UnitScore
+from ccpm_core.results_document import ExerciseInfo
 
 __all__ = ["ReportMetadata", "build_preliminary_report", "status_label"]
 
@@ -81,26 +85,29 @@ def build_preliminary_report(
     min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
     redact_comment_contacts: bool = False,
     previous: Results | None = None,
+    previous_exercise: ExerciseInfo | None = None,
 ) -> Report:
     """Build the preliminary report of the national level (``hub`` None) or of one hub.
 
     Partner counts below ``min_cell_size`` are suppressed, with complementary
     cells, as :func:`ccpm_core.disclosure.suppress_small_cells` decides: in
-    the response rates by organisation type, the answer distributions, the
-    levels compared and the numbers of partners behind each score. Scores
+    the response rates by organisation type, the counts per option of the
+    respondent profile, the answer distributions, the levels compared and the
+    numbers of partners behind each score. Scores
     built on fewer partners are withheld with their status, as
     :mod:`ccpm_core.report_suppression` decides: the partners' own scores and
     gaps, and a hub's scores in the levels compared. 1 shows every count.
     With ``redact_comment_contacts``, e-mail addresses and phone numbers in
     comments are replaced by a marker. With the ``previous`` exercise's
-    results, a part shows each section's change since then.
+    results, a part shows each section's change since then, and names the
+    ``previous_exercise`` when it is given.
 
     Raises KeyError when the level has no responses; the message lists the
     levels that do. Raises :class:`ccpm_core.disclosure.DisclosureError` for a
     ``min_cell_size`` below 1, and :class:`ccpm_core.report_change.ComparisonError`
     when ``previous`` comes from another questionnaire.
     """
-    change = compare_results(results, previous) if previous is not None else None
+    change = compare_results(results, previous, previous_exercise) if previous is not None else None
     builder = _ReportBuilder(
         results,
         questionnaire,
@@ -142,6 +149,9 @@ class _ReportBuilder:
     def build(self, level: LevelResult) -> Report:
         blocks: list[Block] = []
         blocks += self._response_rates(level)
+        blocks += profile_blocks(
+            level, self.questionnaire, self.language, self.protection.min_cell_size
+        )
         blocks += self._overall_performance(level)
         if level.hub is None and len(self.results.levels) > 1:
             blocks += self._hub_comparison()
@@ -888,6 +898,8 @@ class _ReportBuilder:
                 )
             ),
         ]
+        if quality.deduplication is not None:
+            blocks += deduplication_blocks(quality.deduplication, self.language)
         if quality.exclusions or quality.unrecognised_values:
             blocks.append(
                 Paragraph(

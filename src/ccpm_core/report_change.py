@@ -5,18 +5,24 @@ comparison pairs levels by hub name (case and spacing ignored) and sections by
 id, keeps a section that only one side has, and classifies each section's
 change by status band: good above satisfactory above unsatisfactory above
 weak. A section without data on one side has no band movement.
+
+The previous results may come with the :class:`ExerciseInfo` of their
+document's ``exercise`` block; :func:`check_previous_exercise` rejects one
+that names another cluster or country, or that postdates the report.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
 import attrs
 
 from ccpm_core.errors import CcpmError
 from ccpm_core.framework import SECTION_IDS, Status
-from ccpm_core.labels import same_hub
+from ccpm_core.labels import match_key, same_hub
 from ccpm_core.results import LevelResult, Results, Score
+from ccpm_core.results_document import ExerciseInfo
 
 __all__ = [
     "BandMovement",
@@ -25,6 +31,7 @@ __all__ = [
     "LevelChange",
     "SectionChange",
     "band_movement",
+    "check_previous_exercise",
     "compare_levels",
     "compare_results",
 ]
@@ -121,6 +128,11 @@ class ExerciseChange:
     """Whether only the current results have a national level."""
     former_national: bool = False
     """Whether only the previous results have a national level."""
+    previous_exercise: ExerciseInfo | None = None
+    """The exercise the previous results belong to, when their document names it."""
+    identical: bool = False
+    """Whether both results have the same levels with the same figures, as when the
+    current results were given as the previous ones by mistake."""
 
     @property
     def version_changed(self) -> bool:
@@ -160,9 +172,13 @@ def band_movement(previous: Status, current: Status) -> BandMovement:
     return BandMovement.UNCHANGED
 
 
-def compare_results(current: Results, previous: Results) -> ExerciseChange:
+def compare_results(
+    current: Results, previous: Results, previous_exercise: ExerciseInfo | None = None
+) -> ExerciseChange:
     """Compare the section scores of two exercises, level by level.
 
+    ``previous_exercise`` names the exercise of the previous results, from
+    their document's ``exercise`` block; it is carried into the change.
     Raises :class:`ComparisonError` when the two results come from different
     questionnaires, because their sections then hold different questions.
     A different version of the same questionnaire is compared, and
@@ -201,7 +217,57 @@ def compare_results(current: Results, previous: Results) -> ExerciseChange:
         former_hubs=tuple(former_hubs),
         new_national=_has_national(current) and not _has_national(previous),
         former_national=_has_national(previous) and not _has_national(current),
+        previous_exercise=previous_exercise,
+        identical=_same_figures(current, previous),
     )
+
+
+def check_previous_exercise(
+    exercise: ExerciseInfo | None, cluster: str, country: str, report_date: dt.date | None
+) -> None:
+    """Reject previous results of another exercise than the one reported on.
+
+    ``cluster``, ``country`` and ``report_date`` are the report's cover
+    metadata; an empty or None one is not checked, and neither is an
+    ``exercise`` of None (a document without an exercise block). Names are
+    compared as :func:`ccpm_core.labels.match_key` folds them.
+
+    Raises :class:`ComparisonError` when the previous exercise names another
+    cluster or country, or ran after ``report_date``: its survey date when the
+    document gives one, else its year.
+    """
+    if exercise is None:
+        return
+
+    for field, previous, current in (
+        ("cluster", exercise.cluster, cluster),
+        ("country", exercise.country, country),
+    ):
+        if current.strip() and match_key(previous) != match_key(current):
+            msg = (
+                f"the previous results are of {field} {previous!r} (exercise {exercise.id!r}), "
+                f"this report of {field} {current!r}; give the previous results of the same "
+                f"{field}"
+            )
+            raise ComparisonError(msg)
+
+    if report_date is None:
+        return
+    if exercise.survey_date is not None and exercise.survey_date > report_date:
+        msg = (
+            f"the previous exercise {exercise.id!r} was surveyed on "
+            f"{exercise.survey_date.isoformat()}, after the report date "
+            f"{report_date.isoformat()}; give an earlier exercise's results, or correct "
+            "the report date"
+        )
+        raise ComparisonError(msg)
+    if exercise.year > report_date.year:
+        msg = (
+            f"the previous exercise {exercise.id!r} ran in {exercise.year}, after the report "
+            f"date {report_date.isoformat()}; give an earlier exercise's results, or correct "
+            "the report date"
+        )
+        raise ComparisonError(msg)
 
 
 def compare_levels(current: LevelResult, previous: LevelResult) -> LevelChange:
@@ -232,3 +298,18 @@ def _matching_level(results: Results, hub: str | None) -> LevelResult | None:
 
 def _has_national(results: Results) -> bool:
     return any(level.hub is None for level in results.levels)
+
+
+def _same_figures(current: Results, previous: Results) -> bool:
+    """Whether both results have the same levels, respondent counts and unit figures."""
+    if len(current.levels) != len(previous.levels):
+        return False
+    for level in current.levels:
+        earlier = _matching_level(previous, level.hub)
+        if earlier is None or _level_figures(level) != _level_figures(earlier):
+            return False
+    return True
+
+
+def _level_figures(level: LevelResult) -> tuple[object, ...]:
+    return (level.partners, level.coordinators, level.sections, level.functions, level.items)

@@ -1,5 +1,7 @@
 """The report part "Change since the previous exercise", as renderer-neutral blocks.
 
+The part first names the previous exercise, or says that its results do
+not name it, and warns when the previous results are identical to these.
 Each level compared gets a table of its sections: the previous and current
 score with their status, the change in percentage points and the band
 movement. Status labels sit in cells of their own, so that every renderer
@@ -9,7 +11,7 @@ shows the label and not only the colour.
 from __future__ import annotations
 
 from ccpm_core.i18n import N_, translator
-from ccpm_core.locale_format import format_score
+from ccpm_core.locale_format import format_date, format_score
 from ccpm_core.report_change import BandMovement, ExerciseChange, LevelChange, SectionChange
 from ccpm_core.report_model import Block, Cell, Heading, Paragraph, Table
 from ccpm_core.report_text import format_points, method_label, status_label
@@ -53,6 +55,8 @@ def change_blocks(change: ExerciseChange, hub: str | None, language: str = "en")
             ),
             emphasis=True,
         ),
+        _previous_exercise_sentence(change, language),
+        *_identical_note(change, language),
         *_comparability_notes(change, language),
     ]
 
@@ -67,6 +71,55 @@ def change_blocks(change: ExerciseChange, hub: str | None, language: str = "en")
                 blocks += _level_blocks(level, language)
         blocks += _unmatched_hub_notes(change, language)
     return blocks
+
+
+def _previous_exercise_sentence(change: ExerciseChange, language: str) -> Paragraph:
+    _ = translator(language)
+    exercise = change.previous_exercise
+    if exercise is None:
+        return Paragraph(
+            _(
+                "The previous results do not say which exercise they come from, so check "
+                "that they are this cluster's previous exercise."
+            )
+        )
+    if exercise.survey_date is not None:
+        return Paragraph(
+            _(
+                "The previous results are those of exercise {exercise}: cluster {cluster} "
+                "in {country}, surveyed on {date}."
+            ).format(
+                exercise=exercise.id,
+                cluster=exercise.cluster,
+                country=exercise.country,
+                date=format_date(exercise.survey_date, language),
+            )
+        )
+    return Paragraph(
+        _(
+            "The previous results are those of exercise {exercise}: cluster {cluster} "
+            "in {country}, {year}."
+        ).format(
+            exercise=exercise.id,
+            cluster=exercise.cluster,
+            country=exercise.country,
+            year=exercise.year,
+        )
+    )
+
+
+def _identical_note(change: ExerciseChange, language: str) -> list[Block]:
+    _ = translator(language)
+    if not change.identical:
+        return []
+    return [
+        Paragraph(
+            _(
+                "The previous results are identical to these, so every change is zero. "
+                "Check that the right file was given as the previous results."
+            )
+        )
+    ]
 
 
 def _comparability_notes(change: ExerciseChange, language: str) -> list[Block]:

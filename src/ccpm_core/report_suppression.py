@@ -9,6 +9,11 @@ A score is a breakdown cell too when it splits the respondents of a level:
 the partners' own score beside the coordinator's, or a hub's score beside the
 national one. Such a score built on 1 to ``k - 1`` partners is withheld. The
 pooled scores of the level a report covers are that level itself, so they stay.
+
+Each option of a select_multiple question splits the partners who answered
+it in two: those who chose the option and those who did not. The share shown
+beside the count reveals their number, so the split is suppressed as a
+breakdown whose total is shown.
 """
 
 from __future__ import annotations
@@ -16,14 +21,16 @@ from __future__ import annotations
 import attrs
 
 from ccpm_core.disclosure import Suppression, suppress_small_cells
-from ccpm_core.results import LevelResult, Results, Score, UnitScore
+from ccpm_core.results import LevelResult, OptionCounts, Results, Score, UnitScore
 
 __all__ = [
+    "SelectionSuppression",
     "UnitCountSuppression",
     "level_count_suppression",
     "level_rests_on_few_partners",
     "level_scores_withheld",
     "partner_score_withheld",
+    "selection_count_suppression",
     "unit_count_suppression",
 ]
 
@@ -96,3 +103,35 @@ def level_scores_withheld(level: LevelResult, min_cell_size: int) -> bool:
 def level_rests_on_few_partners(level: LevelResult, min_cell_size: int) -> bool:
     """Decide whether a level's scores rest on 1 to ``min_cell_size - 1`` partners."""
     return 0 < level.partners < min_cell_size
+
+
+@attrs.frozen
+class SelectionSuppression:
+    """Flags for the partner counts of one select_multiple question that are withheld."""
+
+    options: tuple[bool, ...]
+    """Per option, in the order of the counts: whether its count and share are withheld."""
+    respondents: bool
+    """Whether the number of partners who answered the question is withheld.
+
+    Every share is withheld with it, because a count shown beside its share
+    gives the number back.
+    """
+
+
+def selection_count_suppression(partner: OptionCounts, min_cell_size: int) -> SelectionSuppression:
+    """Decide which partner counts of a select_multiple question to withhold at ``min_cell_size``.
+
+    An option's count is withheld when 1 to ``min_cell_size - 1`` partners
+    chose it, or when that few answered without choosing it. The number who
+    answered is withheld when it would still reveal such a group, as it does
+    when fewer than ``min_cell_size`` partners answered.
+    """
+    options: list[bool] = []
+    respondents_withheld = False
+    for _, count in partner.counts:
+        split = [count, partner.respondents - count]
+        suppression = suppress_small_cells(split, min_cell_size, total_shown=True)
+        options.append(suppression.cells[0])
+        respondents_withheld = respondents_withheld or suppression.total
+    return SelectionSuppression(options=tuple(options), respondents=respondents_withheld)

@@ -2,7 +2,9 @@
 
 Results are computed by :func:`ccpm_core.scoring.score` and never change
 afterwards. ``Results.to_dict()`` gives the ``ccpm.results/1`` document and
-``Results.to_frame()`` a tidy pandas DataFrame for analysts.
+``Results.to_frame()`` a tidy pandas DataFrame for analysts, and
+``Results.selections_frame()`` the per-option counts of the select_multiple
+questions.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ __all__ = [
     "RESULTS_SCHEMA",
     "AnswerDistribution",
     "LevelResult",
+    "OptionCounts",
     "Results",
     "Score",
+    "SelectionCounts",
     "UnitScore",
 ]
 
@@ -106,6 +110,70 @@ class AnswerDistribution:
 
 
 @attrs.frozen
+class OptionCounts:
+    """How many respondents of one pool answered a select_multiple question, and chose each option.
+
+    ``counts`` lists every option of the scale in scale order, zero counts
+    included. A respondent answered the question when at least one option is
+    known to be chosen or left out. Options do not add up to ``respondents``,
+    because each respondent may choose several or none.
+    """
+
+    respondents: int
+    counts: tuple[tuple[str, int], ...]
+
+    def count(self, option: str) -> int:
+        """Return how many respondents chose ``option``, by its code."""
+        for code, count in self.counts:
+            if code == option:
+                return count
+        known = ", ".join(code for code, _ in self.counts) or "none"
+        msg = f"no option {option!r} in these counts; options: {known}"
+        raise KeyError(msg)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the counts as a JSON-ready mapping."""
+        return {
+            "respondents": self.respondents,
+            "counts": [{"option": code, "count": count} for code, count in self.counts],
+        }
+
+
+@attrs.frozen
+class SelectionCounts:
+    """Per-option counts of one select_multiple question at one level, per respondent pool.
+
+    ``overall`` counts partners and coordinators together, whatever the value of
+    ``Results.partners_only``, because these counts describe who answered
+    and are never scored. Its figures are the partners' plus the coordinators'.
+    """
+
+    question: str
+    overall: OptionCounts
+    partner: OptionCounts
+    coordinator: OptionCounts
+
+    def by_pool(self, pool: str) -> OptionCounts:
+        """Return the counts of ``all``, ``partner`` or ``coordinator``."""
+        if pool == "all":
+            return self.overall
+        if pool in ("partner", "coordinator"):
+            counts: OptionCounts = getattr(self, pool)
+            return counts
+        msg = f"unknown respondent pool {pool!r}; expected one of {', '.join(POOLS)}"
+        raise KeyError(msg)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the question's counts as in ``ccpm.results/1``: pooled, then each instrument's."""
+        return {
+            "question": self.question,
+            **self.overall.to_dict(),
+            "partner": self.partner.to_dict(),
+            "coordinator": self.coordinator.to_dict(),
+        }
+
+
+@attrs.frozen
 class LevelResult:
     """Results of one level: the national level (``hub`` None) or one sub-national hub."""
 
@@ -117,6 +185,8 @@ class LevelResult:
     items: tuple[UnitScore, ...]
     distributions: tuple[AnswerDistribution, ...]
     rates: ResponseRates
+    selections: tuple[SelectionCounts, ...] = ()
+    """Per-option counts of each select_multiple question, in questionnaire order."""
 
     @property
     def name(self) -> str:
@@ -143,6 +213,18 @@ class LevelResult:
         msg = f"no answer distribution for question {question!r} at level {self.name!r}"
         raise KeyError(msg)
 
+    def selection(self, question: str) -> SelectionCounts:
+        """Return the per-option counts of one select_multiple question."""
+        for counts in self.selections:
+            if counts.question == question:
+                return counts
+        known = ", ".join(counts.question for counts in self.selections) or "none"
+        msg = (
+            f"no select_multiple counts for question {question!r} at level {self.name!r}; "
+            f"questions with counts: {known}"
+        )
+        raise KeyError(msg)
+
     def _repr_html_(self) -> str:
         from ccpm_core.notebook_html import level_html
 
@@ -157,6 +239,7 @@ class LevelResult:
             "functions": [unit.to_dict() for unit in self.functions],
             "items": [unit.to_dict() for unit in self.items],
             "response_rates": self.rates.to_dict(),
+            "selections": [counts.to_dict() for counts in self.selections],
         }
 
 
@@ -244,6 +327,37 @@ class Results:
             columns=["hub", "level", "unit", "id", "pool", "value", "score", "status", "n"],
         )
         return frame.astype({"value": "float64", "score": "float64", "n": "int64"})
+
+    def selections_frame(self) -> pd.DataFrame:
+        """Return the select_multiple counts as a tidy DataFrame: a row per level, option, pool.
+
+        Columns: ``hub`` (None for national), ``level``, ``question``,
+        ``option`` (code, in scale order), ``pool`` (all, partner,
+        coordinator), ``respondents`` (who answered the question) and
+        ``count`` (who chose the option). Zero counts have rows too.
+        """
+        import pandas as pd
+
+        rows = [
+            {
+                "hub": level.hub,
+                "level": level.name,
+                "question": counts.question,
+                "option": option,
+                "pool": pool,
+                "respondents": counts.by_pool(pool).respondents,
+                "count": count,
+            }
+            for level in self.levels
+            for counts in level.selections
+            for pool in POOLS
+            for option, count in counts.by_pool(pool).counts
+        ]
+        frame = pd.DataFrame(
+            rows,
+            columns=["hub", "level", "question", "option", "pool", "respondents", "count"],
+        )
+        return frame.astype({"respondents": "int64", "count": "int64"})
 
 
 def _find(units: tuple[UnitScore, ...], unit_id: str, kind: str) -> UnitScore:

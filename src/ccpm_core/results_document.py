@@ -7,10 +7,17 @@ or infinite. Each problem raises :class:`ResultsDocumentError`, whose message
 names the document (``source``), the JSON path of the field, such as
 ``$.levels[0].sections[2].status``, and what to do.
 
-The document does not carry answer distributions or comments, so results
-read back have none. Fields derived from others (``percent`` of a rate,
+The document does not carry answer distributions or comments, so results read
+back have none. Fields derived from others (``percent`` of a rate,
 ``rows_excluded`` and ``exclusion_counts``) are checked against what they are
-derived from.
+derived from, and each figure's status against the band its score falls in.
+Levels (hubs compared as :func:`~ccpm_core.labels.same_hub` does) and the ids
+of a level's sections, functions and items must not repeat. Per-option counts
+of select_multiple questions are checked against each other: no option is
+chosen by more respondents than answered, each pool lists the same options,
+and the pooled figures are the partners' plus the coordinators'. Documents
+written before these counts existed have no ``selections`` key and read back
+with none.
 
 The optional ``exercise`` block names the exercise the results belong to; see
 :class:`ExerciseInfo`. This module reads mappings only: opening files is left
@@ -22,12 +29,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import Any, TypeVar
 
 import attrs
 
 from ccpm_core.errors import InputError
 from ccpm_core.framework import Status
+from ccpm_core.labels import same_hub
 from ccpm_core.rates import RateFigure, ResponseRates, TypeRates
 from ccpm_core.responses import (
     DataQuality,
@@ -36,7 +45,16 @@ from ccpm_core.responses import (
     ExclusionReason,
     UnrecognisedValue,
 )
-from ccpm_core.results import RESULTS_SCHEMA, LevelResult, Results, Score, UnitScore
+from ccpm_core.results import (
+    RESULTS_SCHEMA,
+    LevelResult,
+    OptionCounts,
+    Results,
+    Score,
+    SelectionCounts,
+    UnitScore,
+)
+from ccpm_core.scoring import classify
 
 __all__ = [
     "UNKNOWN_REGION",
@@ -51,6 +69,10 @@ UNKNOWN_REGION = "Unknown"
 """Region of an exercise whose region is neither given nor found for its country."""
 
 _REMEDY = "re-create the document with `ccpm score --format json`, or correct the field"
+_EDITED_BY_HAND = (
+    "the document was edited by hand, so its figures cannot be trusted; "
+    "re-create it with `ccpm score --format json`"
+)
 
 _T = TypeVar("_T")
 
@@ -97,7 +119,9 @@ def results_from_dict(document: Mapping[str, Any], source: str = "") -> Results:
 
     ``source`` names the document in messages, such as its file name. Raises
     ResultsDocumentError on a wrong or missing schema, a missing field, a
-    value of the wrong type, an unknown status or reason, or a NaN.
+    value of the wrong type, an unknown status or reason, a NaN, a status
+    that contradicts its score, or a level, section, function or item listed
+    twice.
     """
     reader = _Reader(source)
     root = reader.mapping(document, "$")
@@ -105,6 +129,10 @@ def results_from_dict(document: Mapping[str, Any], source: str = "") -> Results:
 
     questionnaire = reader.mapping(reader.field(root, "questionnaire", "$"), "$.questionnaire")
     levels = reader.array(reader.field(root, "levels", "$"), "$.levels")
+    read_levels = tuple(
+        _level(reader, level, f"$.levels[{index}]") for index, level in enumerate(levels)
+    )
+    _check_unique_levels(reader, read_levels)
     return Results(
         strategy=reader.text(reader.field(root, "strategy", "$"), "$.strategy"),
         partners_only=reader.boolean(reader.field(root, "partners_only", "$"), "$.partners_only"),
@@ -114,9 +142,7 @@ def results_from_dict(document: Mapping[str, Any], source: str = "") -> Results:
         questionnaire_version=reader.text(
             reader.field(questionnaire, "version", "$.questionnaire"), "$.questionnaire.version"
         ),
-        levels=tuple(
-            _level(reader, level, f"$.levels[{index}]") for index, level in enumerate(levels)
-        ),
+        levels=read_levels,
         quality=_quality(reader, reader.field(root, "data_quality", "$"), "$.data_quality"),
     )
 
@@ -192,7 +218,9 @@ def _level(reader: _Reader, value: Any, path: str) -> LevelResult:
 
     def units(key: str) -> tuple[UnitScore, ...]:
         listed = reader.array(reader.field(level, key, path), f"{path}.{key}")
-        return tuple(_unit(reader, unit, f"{path}.{key}[{i}]") for i, unit in enumerate(listed))
+        read = tuple(_unit(reader, unit, f"{path}.{key}[{i}]") for i, unit in enumerate(listed))
+        _check_unique_units(reader, read, f"{path}.{key}")
+        return read
 
     return LevelResult(
         hub=None if hub_value is None else reader.text(hub_value, f"{path}.hub"),
@@ -209,7 +237,41 @@ def _level(reader: _Reader, value: Any, path: str) -> LevelResult:
         items=units("items"),
         distributions=(),
         rates=_rates(reader, reader.field(level, "response_rates", path), f"{path}.response_rates"),
+        selections=_selections(reader, level.get("selections", []), f"{path}.selections"),
     )
+
+
+def _check_unique_levels(reader: _Reader, levels: Sequence[LevelResult]) -> None:
+    """Reject a level listed twice: two national levels, or two hubs equal under ``same_hub``.
+
+    Readers pick one of the copies, so a repeated level would silently hide the other.
+    """
+    for index, level in enumerate(levels):
+        for earlier_index, earlier in enumerate(levels[:index]):
+            if not same_hub(earlier.hub, level.hub):
+                continue
+            if level.hub is None or earlier.hub is None:
+                what = "the national level"
+            else:
+                what = f"hub {level.hub!r} (as {earlier.hub!r})"
+            msg = (
+                f"{reader.where}$.levels[{index}].hub: {what} is listed twice, "
+                f"also at $.levels[{earlier_index}]; {_EDITED_BY_HAND}"
+            )
+            raise ResultsDocumentError(msg)
+
+
+def _check_unique_units(reader: _Reader, units: Sequence[UnitScore], path: str) -> None:
+    """Reject a section, function or item id listed twice within one level."""
+    first_index: dict[str, int] = {}
+    for index, unit in enumerate(units):
+        if unit.id in first_index:
+            msg = (
+                f"{reader.where}{path}[{index}].id: {unit.id!r} is listed twice at this "
+                f"level, also at {path}[{first_index[unit.id]}]; {_EDITED_BY_HAND}"
+            )
+            raise ResultsDocumentError(msg)
+        first_index[unit.id] = index
 
 
 def _unit(reader: _Reader, value: Any, path: str) -> UnitScore:
@@ -244,7 +306,140 @@ def _score(reader: _Reader, value: Any, path: str) -> Score:
             f"null score and value and status 'no_data'; {_REMEDY}"
         )
         raise ResultsDocumentError(msg)
+    if percent is not None and scale_value is not None:
+        _check_score_agrees(reader, percent, scale_value, status, path)
     return Score(value=scale_value, percent=percent, status=status, n=n)
+
+
+def _check_score_agrees(
+    reader: _Reader, percent: float, scale_value: float, status: Status, path: str
+) -> None:
+    """Check that a figure's value, score and status are one figure, as scoring writes it.
+
+    Scoring writes ``value`` and ``score`` (the value times 25) as the floats
+    nearest their exact fractions, and classifies the exact score. Classifying
+    the float again gives the same status, except within 5e-10 of a band
+    bound, where :func:`~ccpm_core.scoring.classify` rounds a float and the
+    exact float may lie on the other side. So either classification is
+    accepted, and a status from any other band is rejected.
+    """
+    if not math.isclose(scale_value * 25, percent, rel_tol=1e-9, abs_tol=1e-9):
+        msg = (
+            f"{reader.where}{path}.score: {percent!r} is not value {scale_value!r} times 25; "
+            f"{_EDITED_BY_HAND}"
+        )
+        raise ResultsDocumentError(msg)
+
+    allowed = {classify(percent), classify(Fraction(percent))}
+    if status not in allowed:
+        expected = " or ".join(sorted(repr(band.value) for band in allowed))
+        msg = (
+            f"{reader.where}{path}.status: {status.value!r} contradicts score {percent!r}, "
+            f"whose status is {expected} by the scoring bands; {_EDITED_BY_HAND}"
+        )
+        raise ResultsDocumentError(msg)
+
+
+def _selections(reader: _Reader, value: Any, path: str) -> tuple[SelectionCounts, ...]:
+    entries = reader.array(value, path)
+    selections = tuple(
+        _selection(reader, entry, f"{path}[{index}]") for index, entry in enumerate(entries)
+    )
+    seen: set[str] = set()
+    for index, counts in enumerate(selections):
+        if counts.question in seen:
+            msg = (
+                f"{reader.where}{path}[{index}].question: question {counts.question!r} is "
+                f"listed twice at this level; {_REMEDY}"
+            )
+            raise ResultsDocumentError(msg)
+        seen.add(counts.question)
+    return selections
+
+
+def _selection(reader: _Reader, value: Any, path: str) -> SelectionCounts:
+    fields = reader.mapping(value, path)
+    overall = _option_counts(reader, fields, path)
+    partner = _option_counts(
+        reader,
+        reader.mapping(reader.field(fields, "partner", path), f"{path}.partner"),
+        f"{path}.partner",
+    )
+    coordinator = _option_counts(
+        reader,
+        reader.mapping(reader.field(fields, "coordinator", path), f"{path}.coordinator"),
+        f"{path}.coordinator",
+    )
+    _check_pool_options(reader, overall, partner, f"{path}.partner.counts")
+    _check_pool_options(reader, overall, coordinator, f"{path}.coordinator.counts")
+    _check_pooled_sum(reader, overall, partner, coordinator, path)
+    return SelectionCounts(
+        question=reader.name(reader.field(fields, "question", path), f"{path}.question"),
+        overall=overall,
+        partner=partner,
+        coordinator=coordinator,
+    )
+
+
+def _option_counts(reader: _Reader, fields: Mapping[str, Any], path: str) -> OptionCounts:
+    respondents = reader.count(reader.field(fields, "respondents", path), f"{path}.respondents")
+    listed = reader.array(reader.field(fields, "counts", path), f"{path}.counts")
+    counts: list[tuple[str, int]] = []
+    for index, entry in enumerate(listed):
+        entry_path = f"{path}.counts[{index}]"
+        entry_fields = reader.mapping(entry, entry_path)
+        option = reader.name(
+            reader.field(entry_fields, "option", entry_path), f"{entry_path}.option"
+        )
+        count = reader.count(reader.field(entry_fields, "count", entry_path), f"{entry_path}.count")
+        if option in (code for code, _ in counts):
+            msg = f"{reader.where}{entry_path}.option: option {option!r} is listed twice; {_REMEDY}"
+            raise ResultsDocumentError(msg)
+        if count > respondents:
+            msg = (
+                f"{reader.where}{entry_path}.count: {count} respondents chose option "
+                f"{option!r}, but only {respondents} answered the question; {_REMEDY}"
+            )
+            raise ResultsDocumentError(msg)
+        counts.append((option, count))
+    return OptionCounts(respondents=respondents, counts=tuple(counts))
+
+
+def _check_pool_options(
+    reader: _Reader, overall: OptionCounts, pool: OptionCounts, path: str
+) -> None:
+    expected = [code for code, _ in overall.counts]
+    found = [code for code, _ in pool.counts]
+    if found != expected:
+        msg = (
+            f"{reader.where}{path}: options {found!r} differ from the pooled options "
+            f"{expected!r}; every pool lists the same options in scale order; {_REMEDY}"
+        )
+        raise ResultsDocumentError(msg)
+
+
+def _check_pooled_sum(
+    reader: _Reader,
+    overall: OptionCounts,
+    partner: OptionCounts,
+    coordinator: OptionCounts,
+    path: str,
+) -> None:
+    """Check that the pooled figures are the partners' plus the coordinators'."""
+    if overall.respondents != partner.respondents + coordinator.respondents:
+        msg = (
+            f"{reader.where}{path}.respondents: {overall.respondents} is not the partners' "
+            f"{partner.respondents} plus the coordinators' {coordinator.respondents}; {_REMEDY}"
+        )
+        raise ResultsDocumentError(msg)
+    columns = zip(overall.counts, partner.counts, coordinator.counts, strict=True)
+    for index, ((option, total), (_, first), (_, second)) in enumerate(columns):
+        if total != first + second:
+            msg = (
+                f"{reader.where}{path}.counts[{index}].count: {total} for option {option!r} "
+                f"is not the partners' {first} plus the coordinators' {second}; {_REMEDY}"
+            )
+            raise ResultsDocumentError(msg)
 
 
 def _rates(reader: _Reader, value: Any, path: str) -> ResponseRates:

@@ -32,7 +32,15 @@ import attrs
 from ccpm_core.errors import ScoringError
 from ccpm_core.framework import FUNCTIONS, SECTION_IDS, Instrument, Status
 from ccpm_core.rates import response_rates
-from ccpm_core.results import AnswerDistribution, LevelResult, Results, Score, UnitScore
+from ccpm_core.results import (
+    AnswerDistribution,
+    LevelResult,
+    OptionCounts,
+    Results,
+    Score,
+    SelectionCounts,
+    UnitScore,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -97,6 +105,7 @@ def score(
     section_scores = _unit_scores(tables.sections, tables, plan.section_items, pools, strategy)
     function_scores = _unit_scores(tables.functions, tables, plan.function_items, pools, strategy)
     distributions = _distributions(responses, groups, tables)
+    selections = _selection_counts(responses, groups)
 
     levels = tuple(
         LevelResult(
@@ -110,6 +119,7 @@ def score(
             items=_level_units(plan.item_ids, item_scores, level),
             distributions=distributions[level],
             rates=response_rates(responses, groups.rows[level]),
+            selections=selections[level],
         )
         for level, hub in enumerate(groups.levels)
     )
@@ -644,3 +654,80 @@ def _distributions(
             )
             per_level[level].append(AnswerDistribution(question=code, counts=counts))
     return [tuple(distributions) for distributions in per_level]
+
+
+def _selection_counts(responses: ResponseSet, groups: _Groups) -> list[tuple[SelectionCounts, ...]]:
+    """Return, per level, the per-option counts of each select_multiple question.
+
+    Questions follow questionnaire order. Respondents of neither instrument are
+    left out, as they are of the level's respondent counts.
+    """
+    import numpy as np
+
+    from ccpm_core.questionnaire import AnswerType
+    from ccpm_core.responses import NO_ANSWER, SELECTED
+
+    questionnaire = responses.questionnaire
+    per_level: list[list[SelectionCounts]] = [[] for _ in groups.levels]
+    for question in questionnaire.questions:
+        if (
+            question.type is not AnswerType.SELECT_MULTIPLE
+            or question.code not in responses.selections
+        ):
+            continue
+        options = [option.code for option in questionnaire.scale_of(question).options]
+        matrix = responses.selections[question.code]
+        _check_selection_shape(question.code, matrix.shape, len(responses), len(options))
+
+        answered = np.bincount(
+            groups.code[(matrix != NO_ANSWER).any(axis=1)], minlength=groups.count
+        ).reshape(-1, _KINDS)
+        chosen = matrix == SELECTED
+        counts = np.stack(
+            [
+                np.bincount(groups.code[chosen[:, k]], minlength=groups.count)
+                for k in range(len(options))
+            ],
+            axis=1,
+        ).reshape(-1, _KINDS, len(options))
+        for level in range(len(groups.levels)):
+            pools = [
+                OptionCounts(
+                    respondents=int(answered[level, kind]),
+                    counts=tuple(zip(options, counts[level, kind].tolist(), strict=True)),
+                )
+                for kind in (_PARTNER, _COORDINATOR)
+            ]
+            per_level[level].append(
+                SelectionCounts(
+                    question=question.code,
+                    overall=_sum_pools(options, pools[0], pools[1]),
+                    partner=pools[0],
+                    coordinator=pools[1],
+                )
+            )
+    return [tuple(level_counts) for level_counts in per_level]
+
+
+def _check_selection_shape(code: str, shape: tuple[int, ...], rows: int, options: int) -> None:
+    if shape != (rows, options):
+        msg = (
+            f"the selections of question {code!r} have shape {shape}, expected ({rows}, "
+            f"{options}): one row per respondent and one column per option of its scale; "
+            "build the response set with normalise_responses"
+        )
+        raise ScoringError(msg)
+
+
+def _sum_pools(
+    options: list[str], partner: OptionCounts, coordinator: OptionCounts
+) -> OptionCounts:
+    return OptionCounts(
+        respondents=partner.respondents + coordinator.respondents,
+        counts=tuple(
+            (option, first + second)
+            for option, (_, first), (_, second) in zip(
+                options, partner.counts, coordinator.counts, strict=True
+            )
+        ),
+    )

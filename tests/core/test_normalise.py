@@ -88,8 +88,17 @@ def test_headers_with_surrounding_spaces() -> None:
 
 
 def test_headers_unknown_in_file_order() -> None:
-    responses = normalise(["start", "instrument", "_uuid", "p111"], [["x", "partner", "y", "1"]])
-    assert responses.quality.unknown_columns == ("start", "_uuid")
+    responses = normalise(["start", "instrument", "_index", "p111"], [["x", "partner", "y", "1"]])
+    assert responses.quality.unknown_columns == ("start", "_index")
+
+
+def test_submission_columns_not_unknown() -> None:
+    header = ["start", "instrument", "_uuid", "_submission_time", "p111"]
+    responses = normalise(header, [["x", "partner", "a-1", "2026-03-01T09:00:00", "1"]])
+    assert responses.quality.unknown_columns == ("start",)
+    assert responses.quality.deduplication is not None
+    assert responses.quality.deduplication.id_column == "_uuid"
+    assert responses.quality.deduplication.time_column == "_submission_time"
 
 
 def test_headers_unknown_named_as_in_source() -> None:

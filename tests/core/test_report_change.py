@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,11 +18,13 @@ from ccpm_core.report_change import (
     BandMovement,
     ComparisonError,
     band_movement,
+    check_previous_exercise,
     compare_levels,
     compare_results,
 )
 from ccpm_core.report_model import Heading, Paragraph, Report, Table
 from ccpm_core.results import Results
+from ccpm_core.results_document import ExerciseInfo
 from ccpm_core.scoring import score
 
 QUESTIONNAIRE = small_questionnaire()
@@ -347,3 +350,148 @@ def test_same_results_unchanged() -> None:
     }
 
     assert movements == {BandMovement.UNCHANGED, BandMovement.NO_DATA_EITHER}
+
+
+# Which exercise the previous results are, and results given twice.
+
+CHAD_2025 = ExerciseInfo(id="chad-health-2025", cluster="Health", country="Chad", year=2025)
+
+
+def test_identical_results_flagged() -> None:
+    assert compare_results(CURRENT, CURRENT).identical
+
+
+def test_different_results_not_identical() -> None:
+    assert not CHANGE.identical
+
+
+def test_extra_level_not_identical() -> None:
+    fewer = attrs.evolve(CURRENT, levels=CURRENT.levels[:1])
+
+    assert not compare_results(CURRENT, fewer).identical
+
+
+def test_other_counts_not_identical() -> None:
+    national = attrs.evolve(CURRENT.levels[0], coordinators=5)
+    changed = attrs.evolve(CURRENT, levels=(national, *CURRENT.levels[1:]))
+
+    assert not compare_results(CURRENT, changed).identical
+
+
+def test_identical_note_in_report() -> None:
+    texts = paragraphs(report(previous=CURRENT))
+
+    assert any(text.startswith("The previous results are identical to these") for text in texts)
+
+
+def test_no_identical_note_otherwise() -> None:
+    assert not any("identical" in text for text in paragraphs(report()))
+
+
+def test_exercise_carried_into_change() -> None:
+    change = compare_results(CURRENT, PREVIOUS, CHAD_2025)
+
+    assert change.previous_exercise == CHAD_2025
+
+
+def exercise_report(exercise: ExerciseInfo | None, language: str = "en") -> list[str]:
+    built = build_preliminary_report(
+        CURRENT, QUESTIONNAIRE, language=language, previous=PREVIOUS, previous_exercise=exercise
+    )
+    return paragraphs(built)
+
+
+def test_previous_exercise_named() -> None:
+    expected = (
+        "The previous results are those of exercise chad-health-2025: cluster Health "
+        "in Chad, 2025."
+    )
+
+    assert expected in exercise_report(CHAD_2025)
+
+
+def test_previous_survey_date_named() -> None:
+    dated = attrs.evolve(CHAD_2025, survey_date=dt.date(2025, 3, 14))
+    expected = (
+        "The previous results are those of exercise chad-health-2025: cluster Health "
+        "in Chad, surveyed on 2025-03-14."
+    )
+
+    assert expected in exercise_report(dated)
+
+
+def test_previous_exercise_named_french() -> None:
+    dated = attrs.evolve(CHAD_2025, survey_date=dt.date(2025, 3, 14))
+    expected = (
+        "Les résultats précédents sont ceux de l’exercice chad-health-2025 : cluster "
+        "Health, Chad, enquête du 14 mars 2025."
+    )
+
+    assert expected in exercise_report(dated, "fr")
+
+
+def test_unnamed_previous_exercise_said() -> None:
+    texts = exercise_report(None)
+
+    assert any(text.startswith("The previous results do not say which exercise") for text in texts)
+
+
+def test_check_same_exercise_passes() -> None:
+    check_previous_exercise(CHAD_2025, " health ", "CHAD", dt.date(2026, 1, 5))
+
+
+def test_check_without_exercise_passes() -> None:
+    check_previous_exercise(None, "WASH", "Syria", dt.date(2000, 1, 1))
+
+
+def test_check_empty_cover_passes() -> None:
+    check_previous_exercise(CHAD_2025, "", "", None)
+
+
+def test_check_other_cluster_rejected() -> None:
+    with pytest.raises(ComparisonError) as raised:
+        check_previous_exercise(CHAD_2025, "WASH", "Chad", dt.date(2026, 1, 5))
+
+    message = str(raised.value)
+    assert "cluster 'Health' (exercise 'chad-health-2025')" in message
+    assert "this report of cluster 'WASH'" in message
+    assert "give the previous results of the same cluster" in message
+
+
+def test_check_other_country_rejected() -> None:
+    with pytest.raises(ComparisonError) as raised:
+        check_previous_exercise(CHAD_2025, "Health", "South Sudan", dt.date(2026, 1, 5))
+
+    message = str(raised.value)
+    assert "country 'Chad'" in message
+    assert "country 'South Sudan'" in message
+
+
+def test_check_later_year_rejected() -> None:
+    with pytest.raises(ComparisonError) as raised:
+        check_previous_exercise(CHAD_2025, "Health", "Chad", dt.date(2024, 12, 31))
+
+    message = str(raised.value)
+    assert "ran in 2025" in message
+    assert "report date 2024-12-31" in message
+
+
+def test_check_later_survey_date_rejected() -> None:
+    dated = attrs.evolve(CHAD_2025, survey_date=dt.date(2025, 6, 2))
+
+    with pytest.raises(ComparisonError) as raised:
+        check_previous_exercise(dated, "Health", "Chad", dt.date(2025, 6, 1))
+
+    message = str(raised.value)
+    assert "surveyed on 2025-06-02" in message
+    assert "report date 2025-06-01" in message
+
+
+def test_check_same_year_without_date_passes() -> None:
+    check_previous_exercise(CHAD_2025, "Health", "Chad", dt.date(2025, 1, 1))
+
+
+def test_check_survey_on_report_date_passes() -> None:
+    dated = attrs.evolve(CHAD_2025, survey_date=dt.date(2025, 6, 1))
+
+    check_previous_exercise(dated, "Health", "Chad", dt.date(2025, 6, 1))

@@ -12,10 +12,12 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from portfolio_fixtures import results, sample_results
+from portfolio_fixtures import level, results, sample_results
+from scoring_fixtures import response_set, small_questionnaire
 
 from ccpm_core.errors import InputError
 from ccpm_core.framework import Status
+from ccpm_core.labels import match_key
 from ccpm_core.rates import RateFigure, ResponseRates, TypeRates
 from ccpm_core.responses import (
     DataQuality,
@@ -32,7 +34,7 @@ from ccpm_core.results_document import (
     results_from_dict,
     with_exercise,
 )
-from ccpm_core.scoring import classify
+from ccpm_core.scoring import classify, score
 
 
 def _without_unwritten(results: Results) -> Results:
@@ -96,17 +98,22 @@ _rates = st.builds(
     coordinators_reporting=st.integers(0, 3),
     types_without_count=st.lists(st.sampled_from(["un", "ngo"]), max_size=2).map(tuple),
 )
+# A level lists each unit id once, and results list each level once.
 _levels = st.builds(
     LevelResult,
     hub=st.one_of(st.none(), st.text(min_size=1, max_size=12)),
     partners=st.integers(0, 500),
     coordinators=st.integers(0, 3),
-    sections=st.lists(_units, max_size=3).map(tuple),
-    functions=st.lists(_units, max_size=2).map(tuple),
-    items=st.lists(_units, max_size=2).map(tuple),
+    sections=st.lists(_units, max_size=3, unique_by=lambda unit: unit.id).map(tuple),
+    functions=st.lists(_units, max_size=2, unique_by=lambda unit: unit.id).map(tuple),
+    items=st.lists(_units, max_size=2, unique_by=lambda unit: unit.id).map(tuple),
     distributions=st.just(()),
     rates=_rates,
 )
+
+
+def _level_key(level: LevelResult) -> str:
+    return "national" if level.hub is None else match_key(level.hub)
 
 
 _deduplications = st.one_of(
@@ -169,7 +176,7 @@ _results = st.builds(
     partners_only=st.booleans(),
     questionnaire_id=st.text(max_size=10),
     questionnaire_version=st.text(max_size=10),
-    levels=st.lists(_levels, max_size=3).map(tuple),
+    levels=st.lists(_levels, max_size=3, unique_by=_level_key).map(tuple),
     quality=_quality(),
 )
 
@@ -388,3 +395,207 @@ def test_deduplication_field_named() -> None:
 
     with pytest.raises(ResultsDocumentError, match=r"\$.data_quality.deduplication.rows_before"):
         results_from_dict(document)
+
+
+# A status must be the one scoring gives the score. The valid document's
+# sections score 60 % (value 2.4, satisfactory).
+
+
+def _scored_figure(document: dict[str, Any], percent: float, value: float, status: str) -> None:
+    figure = document["levels"][0]["sections"][0]
+    figure.update({"score": percent, "value": value, "status": status})
+
+
+def test_status_contradicting_score_rejected() -> None:
+    document = _set(_valid(), ("levels", 0, "sections", 0, "status"), "weak")
+
+    with pytest.raises(ResultsDocumentError) as raised:
+        results_from_dict(document, "chad.json")
+
+    message = str(raised.value)
+    assert message.startswith("chad.json: $.levels[0].sections[0].status: 'weak' contradicts")
+    assert "'satisfactory'" in message
+    assert "edited by hand" in message
+    assert "ccpm score --format json" in message
+
+
+def test_pool_status_contradiction_named() -> None:
+    document = _set(_valid(), ("levels", 0, "sections", 3, "partner", "status"), "good")
+
+    with pytest.raises(ResultsDocumentError) as raised:
+        results_from_dict(document, "chad.json")
+
+    assert str(raised.value).startswith("chad.json: $.levels[0].sections[3].partner.status")
+
+
+@pytest.mark.parametrize(
+    ("percent", "status"),
+    [
+        (25.0, "unsatisfactory"),
+        (50.0, "satisfactory"),
+        (75.0, "good"),
+        (75.5, "satisfactory"),
+        (0.0, "no_data"),
+    ],
+)
+def test_bound_status_rejected(percent: float, status: str) -> None:
+    document = _valid()
+    _scored_figure(document, percent, percent / 25, status)
+
+    with pytest.raises(ResultsDocumentError, match=r"sections\[0\]"):
+        results_from_dict(document)
+
+
+@pytest.mark.parametrize(
+    ("percent", "status"),
+    [
+        (0.0, "weak"),
+        (25.0, "weak"),
+        (50.0, "unsatisfactory"),
+        (75.0, "satisfactory"),
+        (75.5, "good"),
+        (100.0, "good"),
+    ],
+)
+def test_bound_status_accepted(percent: float, status: str) -> None:
+    document = _valid()
+    _scored_figure(document, percent, percent / 25, status)
+
+    figure = results_from_dict(document).levels[0].sections[0].overall
+
+    assert figure.status is Status(status)
+
+
+@pytest.mark.parametrize("status", ["satisfactory", "good"])
+def test_float_just_above_bound_either(status: str) -> None:
+    # 75.00000000000001 is what float arithmetic makes of an exact 75, which
+    # scoring classifies as satisfactory; as an exact float it lies above 75.
+    document = _valid()
+    _scored_figure(document, 75.00000000000001, 3.0000000000000004, status)
+
+    figure = results_from_dict(document).levels[0].sections[0].overall
+
+    assert figure.status is Status(status)
+
+
+def test_score_value_mismatch_rejected() -> None:
+    document = _set(_valid(), ("levels", 0, "sections", 0, "score"), 10.0)
+
+    with pytest.raises(ResultsDocumentError) as raised:
+        results_from_dict(document, "chad.json")
+
+    message = str(raised.value)
+    assert message.startswith("chad.json: $.levels[0].sections[0].score: 10.0 is not value 2.4")
+    assert "edited by hand" in message
+
+
+def test_rounded_score_and_value_accepted() -> None:
+    document = _valid()
+    _scored_figure(document, 83.4, 3.336, "good")
+
+    assert results_from_dict(document).levels[0].sections[0].overall.percent == 83.4
+
+
+# Scores as the scorer computes them, from random answers: every document
+# ccpm writes must read back, whatever fractions the answers give.
+
+_SMALL = small_questionnaire()
+_answers = st.sampled_from(["", "0", "1", "2", "3", "4", "99"])
+
+
+@st.composite
+def _rows(draw: st.DrawFn) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for _ in range(draw(st.integers(1, 12))):
+        instrument = draw(st.sampled_from(["partner", "partner", "coordinator"]))
+        prefix = instrument[0]
+        row = {
+            "instrument": instrument,
+            "organisation_type": "national_ngo",
+            "hub": draw(st.sampled_from(["", "North", "South"])),
+        }
+        for question in _SMALL.questions:
+            if question.code.startswith(prefix) and question.code[1:].isdigit():
+                row[question.code] = draw(_answers)
+        rows.append(row)
+    return rows
+
+
+@settings(deadline=None, max_examples=80)
+@given(_rows(), st.sampled_from(["median", "mean-of-item-means"]), st.booleans())
+def test_scored_documents_read_back(
+    rows: list[dict[str, str]], strategy: str, partners_only: bool
+) -> None:
+    scored = score(response_set(_SMALL, rows), strategy, partners_only=partners_only)
+
+    back = results_from_dict(_through_json(scored.to_dict()))
+
+    assert back == _without_unwritten(scored)
+
+
+# Repeated levels and unit ids: readers would pick one copy and hide the other.
+
+
+def test_repeated_section_rejected() -> None:
+    document = _valid()
+    sections = document["levels"][0]["sections"]
+    sections.append(copy.deepcopy(sections[0]))
+
+    with pytest.raises(ResultsDocumentError) as raised:
+        results_from_dict(document, "chad.json")
+
+    message = str(raised.value)
+    assert message.startswith("chad.json: $.levels[0].sections[13].id: '1.1' is listed twice")
+    assert "also at $.levels[0].sections[0]" in message
+    assert "ccpm score --format json" in message
+
+
+@pytest.mark.parametrize("key", ["functions", "items"])
+def test_repeated_unit_rejected(key: str) -> None:
+    document = _through_json(sample_results().to_dict())
+    units = document["levels"][1][key]
+    units.append(copy.deepcopy(units[2]))
+    shown = f"$.levels[1].{key}[{len(units) - 1}].id"
+
+    with pytest.raises(ResultsDocumentError) as raised:
+        results_from_dict(document, "chad.json")
+
+    assert str(raised.value).startswith(f"chad.json: {shown}")
+    assert f"also at $.levels[1].{key}[2]" in str(raised.value)
+
+
+def test_second_national_rejected() -> None:
+    document = _through_json(results(level(), level("North"), level()).to_dict())
+
+    with pytest.raises(ResultsDocumentError) as raised:
+        results_from_dict(document, "chad.json")
+
+    message = str(raised.value)
+    assert message.startswith("chad.json: $.levels[2].hub: the national level is listed twice")
+    assert "also at $.levels[0]" in message
+
+
+def test_hub_named_national_rejected() -> None:
+    document = _through_json(results(level(), level("National")).to_dict())
+
+    with pytest.raises(ResultsDocumentError, match=r"\$.levels\[1\].hub: the national level"):
+        results_from_dict(document, "chad.json")
+
+
+def test_same_hub_other_case_rejected() -> None:
+    document = _through_json(results(level("North hub"), level(" NORTH  hub")).to_dict())
+
+    with pytest.raises(ResultsDocumentError) as raised:
+        results_from_dict(document, "chad.json")
+
+    message = str(raised.value)
+    assert message.startswith("chad.json: $.levels[1].hub: hub ' NORTH  hub' (as 'North hub')")
+    assert "also at $.levels[0]" in message
+
+
+def test_distinct_hubs_accepted() -> None:
+    document = _through_json(results(level(), level("North"), level("North-East")).to_dict())
+
+    hubs = [entry.hub for entry in results_from_dict(document).levels]
+
+    assert hubs == [None, "North", "North-East"]

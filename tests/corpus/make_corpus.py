@@ -81,6 +81,19 @@ _SHEET_ROWS = [
 ]
 
 
+def _utf8_with_one_bad_byte() -> bytes:
+    """Return UTF-8 text in which one comment was typed in Windows-1252."""
+    rows = [
+        [*_PROFILE, "q_meetings", "comment_1"],
+        ["partner", "Goma", "ingo", "Très bien", "Réunions régulières"],
+        ["partner", "Goma", "nngo", "Bon", "Très utile"],
+        ["partner", "Goma", "ingo", "Passable", "Délais longs"],
+    ]
+    lines = [",".join(row).encode("utf-8") for row in rows]
+    lines[2] = ",".join(rows[2]).encode("cp1252")
+    return b"\n".join(lines) + b"\n"
+
+
 def _with_cell(row: int, column: int, value: object) -> list[list[object]]:
     rows = [list(cells) for cells in _SHEET_ROWS]
     rows[row][column] = value
@@ -120,6 +133,16 @@ def main() -> None:
         "case-16b-cover-sheet-first.xlsx": xlsx_bytes(
             {"Cover": [["CCPM"]], "Responses": _SHEET_ROWS}
         ),
+        "case-17-formula-error.xlsx": xlsx_bytes(
+            {"Responses": _with_cell(2, 3, Formula("1/0", "#DIV/0!", error=True))}
+        ),
+        "case-17b-formula-unsaved.xlsx": xlsx_bytes(
+            {"Responses": _with_cell(2, 3, Formula("2+2", None))}
+        ),
+        "case-18-title-two-values.xlsx": xlsx_bytes(
+            {"Responses": [["CCPM 2026", "Goma"], *_SHEET_ROWS]}
+        ),
+        "case-19-utf8-one-bad-byte.csv": _utf8_with_one_bad_byte(),
     }
     for name, data in files.items():
         (CORPUS / name).write_bytes(data)

@@ -5,7 +5,7 @@ or more substrings of the expected :class:`InputError` message) or the
 expected results: any of ``rows_read``, ``rows_scored``, ``instrument``,
 ``hub``, ``organisation_type``, ``answers`` (option codes per scored
 respondent), ``counts``, ``selections``, ``comments``, ``unrecognised``,
-``exclusions`` (count per reason), ``deduplication`` and ``notes``
+``exclusions`` (count per reason), ``unknown_columns``, ``deduplication`` and ``notes``
 (substrings). ``same_as`` names another case whose results must be equal.
 ``options`` holds source options such as ``sheet``.
 """
@@ -80,6 +80,7 @@ def _summary(responses: ResponseSet) -> dict[str, Any]:
             {"value": entry.value, "count": entry.count} for entry in quality.unrecognised_values
         ],
         "exclusions": quality.exclusion_counts(),
+        "unknown_columns": list(quality.unknown_columns),
         "deduplication": (
             None if quality.deduplication is None else quality.deduplication.to_dict()
         ),

@@ -2,8 +2,9 @@
 
 openpyxl writes .xlsx but saves no computed value for a formula, so
 :func:`xlsx_bytes` adds the cached values afterwards, as a spreadsheet program
-would. The .ods writer is a minimal OpenDocument package written by hand,
-because no dependency of the project writes .ods.
+would, unless the formula's ``cached`` value is None. The .ods writer is a
+minimal OpenDocument package written by hand, because no dependency of the
+project writes .ods.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ class Formula:
 
     formula: str
     """Formula without the leading ``=``, such as ``1+3``."""
-    cached: float | str
+    cached: float | str | None
+    """Saved result; None leaves the result unsaved, as openpyxl does."""
+    error: bool = False
+    """Whether ``cached`` is an error value such as ``#DIV/0!``."""
 
 
 def xlsx_bytes(sheets: Mapping[str, Rows], merged: Sequence[str] = ()) -> bytes:
@@ -36,14 +40,15 @@ def xlsx_bytes(sheets: Mapping[str, Rows], merged: Sequence[str] = ()) -> bytes:
 
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
-    cached: dict[str, float | str] = {}
+    cached: dict[str, Formula] = {}
     for name, rows in sheets.items():
         worksheet = workbook.create_sheet(name)
         for row in rows:
             values = []
             for value in row:
                 if isinstance(value, Formula):
-                    cached[value.formula] = value.cached
+                    if value.cached is not None:
+                        cached[value.formula] = value
                     values.append("=" + value.formula)
                 else:
                     values.append(value)
@@ -58,7 +63,7 @@ def xlsx_bytes(sheets: Mapping[str, Rows], merged: Sequence[str] = ()) -> bytes:
     return _add_cached_values(buffer.getvalue(), cached) if cached else buffer.getvalue()
 
 
-def _add_cached_values(data: bytes, cached: Mapping[str, float | str]) -> bytes:
+def _add_cached_values(data: bytes, cached: Mapping[str, Formula]) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     target_buffer = io.BytesIO()
     with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
@@ -66,13 +71,15 @@ def _add_cached_values(data: bytes, cached: Mapping[str, float | str]) -> bytes:
             content = source.read(info)
             if info.filename.startswith("xl/worksheets/"):
                 text = content.decode()
-                for formula, value in cached.items():
-                    # A text result needs t="str" on the cell, a number needs nothing.
+                for formula, cell in cached.items():
+                    # A text result needs t="str" on the cell, an error t="e", a number nothing.
                     pattern = re.compile(
                         r"(<c r=\"[A-Z]+\d+\")>(<f>" + re.escape(escape(formula)) + r"</f>)<v></v>"
                     )
-                    kind = ' t="str"' if isinstance(value, str) else ""
-                    text = pattern.sub(rf"\1{kind}>\2<v>{_replacement(str(value))}</v>", text)
+                    kind = ' t="str"' if isinstance(cell.cached, str) else ""
+                    kind = ' t="e"' if cell.error else kind
+                    value = _replacement(str(cell.cached))
+                    text = pattern.sub(rf"\1{kind}>\2<v>{value}</v>", text)
                 content = text.encode()
             target.writestr(info, content)
     return target_buffer.getvalue()

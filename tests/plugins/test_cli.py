@@ -10,10 +10,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from cli_runner import run
 
 from ccpm_core.sample import sample_responses
 from ccpm_plugins.cli.main import main
+from cli_runner import run
 
 
 @pytest.fixture(scope="module")
@@ -390,3 +390,13 @@ def test_score_table_shows_status_labels(
     assert "Satisfactory" in out
     assert "no_data" not in out
     assert "Details: --format json" in out
+
+
+def test_export_help_names_every_builtin_format(capsys: pytest.CaptureFixture[str]) -> None:
+    from ccpm_plugins import plugin_host
+
+    _, out, _ = run(["questionnaire", "export", "--help"], capsys)
+    flat = " ".join(out.replace("-\n", "-").split()).replace("- ", "-")
+
+    for name in plugin_host().exporters():
+        assert name in flat

@@ -243,9 +243,44 @@ def test_sniff_delimiter(header: str, expected: str) -> None:
 # --- Rows --------------------------------------------------------------------
 
 
-def test_short_rows_padded(tmp_path: Path) -> None:
-    raw = read(write(tmp_path, "instrument,hub,p111\npartner\ncoordinator,South\n"))
-    assert cells(raw) == [["partner", "", ""], ["coordinator", "South", ""]]
+def test_short_row_rejected(tmp_path: Path) -> None:
+    message = read_error(write(tmp_path, "instrument,hub,p111\npartner,North,4\npartner,4\n"))
+    assert "row 3 (line 3) has 2 cells but the header has 3" in message
+
+
+def test_short_row_after_multiline_cell(tmp_path: Path) -> None:
+    text = 'instrument,hub,p111\npartner,"North\nEast",4\npartner\n'
+    message = read_error(write(tmp_path, text))
+    assert "row 3 (line 4) has 1 cell but the header has 3" in message
+
+
+def test_empty_short_rows_padded(tmp_path: Path) -> None:
+    raw = read(write(tmp_path, "instrument,hub,p111\npartner,North,4\n\n,\n"))
+    assert cells(raw) == [["partner", "North", "4"], ["", "", ""], ["", "", ""]]
+
+
+def test_multiline_comment_read(tmp_path: Path) -> None:
+    text = 'instrument,hub,p111\npartner,"North, first line\nsecond, line",4\n'
+    raw = read(write(tmp_path, text))
+    assert cells(raw) == [["partner", "North, first line\nsecond, line", "4"]]
+
+
+def test_stray_quote_rejected(tmp_path: Path) -> None:
+    rows = "".join(f"partner,North,{value},4,3\n" for value in range(5))
+    text = 'instrument,hub,p111,p112,p113\npartner,"North,4,3,4\n' + rows + 'partner,a",1,2,3\n'
+    message = read_error(write(tmp_path, text))
+    assert "line 2 has a quote that opens a cell in column B" in message
+
+
+def test_quote_mid_cell_falls_back(tmp_path: Path) -> None:
+    raw = read(write(tmp_path, 'instrument,hub,p111\npartner,No"rth,4\n'))
+    assert cells(raw) == [["partner", 'No"rth', "4"]]
+
+
+def test_repeated_header_rejected(tmp_path: Path) -> None:
+    text = "instrument,hub\npartner,North\n\ufeffinstrument,hub\npartner,North\n"
+    message = read_error(write(tmp_path, text))
+    assert "row 3 repeats the header row" in message
 
 
 def test_long_row_rejected(tmp_path: Path) -> None:
@@ -306,7 +341,37 @@ def test_duplicate_headers(tmp_path: Path) -> None:
 def test_single_column_header(tmp_path: Path) -> None:
     message = read_error(write(tmp_path, "instrument|hub|p111\npartner|North|4\n"))
     assert "'instrument|hub|p111' is a single column" in message
-    assert "delimiter was not recognised" in message
+    assert "delimiter was not recognised ('|' is not a supported delimiter)" in message
+
+
+def test_single_column_comma_in_row(tmp_path: Path) -> None:
+    text = "instrument|hub|p111\npartner|North|4\npartner|North, East|4\n"
+    message = read_error(write(tmp_path, text))
+    assert "'instrument|hub|p111' is a single column" in message
+    assert "'|' is not a supported delimiter" in message
+
+
+def test_mostly_utf8_bad_byte_rejected(tmp_path: Path) -> None:
+    utf8 = "instrument,hub,comment_1\npartner,Goma,Très bien\n".encode()
+    data = utf8 + b"partner,Bukavu,D\xe9lai\n"
+    message = read_error(write(tmp_path, data))
+    assert "UTF-8 text except for 1 invalid byte" in message
+    assert "byte 0xE9 on line 3, column C ('comment_1'), offset 65" in message
+
+
+def test_mostly_utf8_many_bad_bytes_listed(tmp_path: Path) -> None:
+    accented = "".join(f"partner,Goma,Très bien {index}\n" for index in range(10))
+    utf8 = f"instrument,hub,comment_1\n{accented}".encode()
+    data = utf8 + b"partner,Goma,\xe9\xe9\xe9\xe9\xe9\xe9\n"
+    message = read_error(write(tmp_path, data))
+    assert "except for 6 invalid bytes" in message
+    assert "and 1 more" in message
+
+
+def test_windows_1252_still_read(tmp_path: Path) -> None:
+    data = "instrument,hub,comment_1\npartner,Goma,Très bien\n".encode("cp1252")
+    raw = read(write(tmp_path, data))
+    assert cells(raw) == [["partner", "Goma", "Très bien"]]
 
 
 def test_group_prefixed_headers_normalised(tmp_path: Path) -> None:

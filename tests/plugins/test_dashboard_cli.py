@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,20 @@ from ccpm_plugins.cli.main import cli, main
 LOADER_MODULE = "ccpm_plugins.portfolio.loading"
 
 
+def _install_loader(monkeypatch: pytest.MonkeyPatch, load: Callable[[str], pd.DataFrame]) -> None:
+    """Replace the portfolio loader module by one whose load_portfolio calls ``load``."""
+
+    def load_portfolio(
+        source: str, *, on_note: Callable[[str], None] | None = None
+    ) -> pd.DataFrame:
+        return load(source)
+
+    module = types.ModuleType(LOADER_MODULE)
+    module.load_portfolio = load_portfolio  # type: ignore[attr-defined]
+    module.echo_note = print  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, LOADER_MODULE, module)
+
+
 @pytest.fixture
 def loaded_sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Install a loader that records its sources and returns the sample frame."""
@@ -32,9 +47,7 @@ def loaded_sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         sources.append(source)
         return sample_frame()
 
-    module = types.ModuleType(LOADER_MODULE)
-    module.load_portfolio = load_portfolio  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, LOADER_MODULE, module)
+    _install_loader(monkeypatch, load_portfolio)
     return sources
 
 
@@ -44,9 +57,7 @@ def failing_loader(monkeypatch: pytest.MonkeyPatch) -> None:
         msg = f"{source}: no results documents found;\nadd exercises first"
         raise InputError(msg)
 
-    module = types.ModuleType(LOADER_MODULE)
-    module.load_portfolio = load_portfolio  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, LOADER_MODULE, module)
+    _install_loader(monkeypatch, load_portfolio)
 
 
 def test_plugin_listed() -> None:
@@ -107,9 +118,7 @@ def test_loader_error_one_line(
 def test_invalid_frame_one_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    module = types.ModuleType(LOADER_MODULE)
-    module.load_portfolio = lambda source: sample_frame().drop(columns="score")  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, LOADER_MODULE, module)
+    _install_loader(monkeypatch, lambda source: sample_frame().drop(columns="score"))
 
     with pytest.raises(SystemExit) as exit_info:
         main(["dashboard", "src", "-o", str(tmp_path / "d.html")])

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_runner import run
 
 from ccpm_core.framework import Status
 from ccpm_core.locale_format import format_score
 from ccpm_core.report_text import format_points, status_label
 from ccpm_core.sample import sample_responses
 from ccpm_plugins.cli.main import main
+from cli_runner import run
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +176,163 @@ def test_previous_not_utf8(
     code, _, err = run(report_args(current, latin, tmp_path / "r.md"), capsys)
 
     assert_one_line_error(code, err, "latin.json")
+
+
+# Hand-edited previous results, and previous results of another exercise.
+
+
+def edited(previous: Path, target: Path, edit: Any) -> Path:
+    """Write a copy of the previous results with ``edit`` applied to the document."""
+    document = json.loads(previous.read_text(encoding="utf-8"))
+    edit(document)
+    target.write_text(json.dumps(document), encoding="utf-8")
+    return target
+
+
+def test_contradicting_status_rejected(
+    exercise: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current, previous = exercise
+
+    def set_weak_where_good(document: dict[str, Any]) -> None:
+        level = document["levels"][0]
+        good = next(unit for unit in level["sections"] if unit["status"] == "good")
+        good["status"] = "weak"
+
+    changed = edited(previous, tmp_path / "edited.json", set_weak_where_good)
+
+    code, _, err = run(report_args(current, changed, tmp_path / "r.md"), capsys)
+
+    assert_one_line_error(code, err, "edited.json: $.levels[0].sections[")
+    assert "'weak' contradicts" in err
+    assert "edited by hand" in err
+    assert "ccpm score --format json" in err
+
+
+def test_repeated_section_rejected(
+    exercise: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current, previous = exercise
+
+    def repeat_first_section(document: dict[str, Any]) -> None:
+        sections = document["levels"][0]["sections"]
+        sections.append(dict(sections[0]))
+
+    changed = edited(previous, tmp_path / "twice.json", repeat_first_section)
+
+    code, _, err = run(report_args(current, changed, tmp_path / "r.md"), capsys)
+
+    assert_one_line_error(code, err, "twice.json: $.levels[0].sections[13].id")
+    assert "listed twice" in err
+
+
+def test_repeated_national_rejected(
+    exercise: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current, previous = exercise
+
+    def repeat_national(document: dict[str, Any]) -> None:
+        document["levels"].append(dict(document["levels"][0]))
+
+    changed = edited(previous, tmp_path / "national.json", repeat_national)
+
+    code, _, err = run(report_args(current, changed, tmp_path / "r.md"), capsys)
+
+    assert_one_line_error(code, err, "national.json: $.levels[")
+    assert "the national level is listed twice" in err
+
+
+def with_exercise_block(**fields: Any) -> Any:
+    block = {"id": "syria-wash-2025", "cluster": "WASH", "country": "Syria", "year": 2025}
+    block.update(fields)
+
+    def add(document: dict[str, Any]) -> None:
+        document["exercise"] = block
+
+    return add
+
+
+def test_other_cluster_rejected(
+    exercise: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current, previous = exercise
+    wash = edited(previous, tmp_path / "wash.json", with_exercise_block())
+    args = [*report_args(current, wash, tmp_path / "r.md"), "--cluster", "Health"]
+
+    code, _, err = run(args, capsys)
+
+    assert_one_line_error(code, err, "wash.json")
+    assert "cluster 'WASH'" in err
+    assert "cluster 'Health'" in err
+
+
+def test_other_country_rejected(
+    exercise: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current, previous = exercise
+    syria = edited(previous, tmp_path / "syria.json", with_exercise_block())
+    args = [*report_args(current, syria, tmp_path / "r.md"), "--country", "South Sudan"]
+
+    code, _, err = run(args, capsys)
+
+    assert_one_line_error(code, err, "syria.json")
+    assert "country 'Syria'" in err
+    assert "country 'South Sudan'" in err
+
+
+def test_later_previous_rejected(
+    exercise: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current, previous = exercise
+    later = edited(previous, tmp_path / "later.json", with_exercise_block(year=2026))
+    args = [*report_args(current, later, tmp_path / "r.md"), "--date", "2025-01-01"]
+
+    code, _, err = run(args, capsys)
+
+    assert_one_line_error(code, err, "later.json")
+    assert "ran in 2026" in err
+    assert "report date 2025-01-01" in err
+
+
+def test_named_previous_exercise_shown(
+    exercise: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current, previous = exercise
+    named = edited(previous, tmp_path / "named.json", with_exercise_block())
+    target = tmp_path / "r.md"
+    args = [
+        *report_args(current, named, target),
+        *("--cluster", "wash", "--country", "Syria", "--date", "2026-02-01"),
+    ]
+
+    code, _, _ = run(args, capsys)
+
+    assert code == 0
+    expected = (
+        "The previous results are those of exercise syria-wash-2025: cluster WASH in Syria, 2025."
+    )
+    assert expected in target.read_text(encoding="utf-8")
+
+
+def test_unnamed_previous_exercise_said(national_markdown: str) -> None:
+    assert "The previous results do not say which exercise" in national_markdown
+
+
+def test_same_results_warned(
+    exercise: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current, _ = exercise
+    same = tmp_path / "same.json"
+    main(["score", str(current), "--format", "json", "-o", str(same)])
+    capsys.readouterr()
+    target = tmp_path / "r.md"
+
+    code, _, err = run(report_args(current, same, target), capsys)
+
+    assert code == 0
+    assert "same.json contains the same results as INPUT" in err
+    assert "The previous results are identical to these" in target.read_text(encoding="utf-8")
+
+
+def test_different_results_not_warned(national_markdown: str) -> None:
+    assert "identical to these" not in national_markdown

@@ -33,6 +33,12 @@ def _read(path: Path, **options: str) -> RawResponses:
     return CsvSource().read(request)
 
 
+def _read_error(path: Path) -> str:
+    with pytest.raises(InputError) as raised:
+        _read(path)
+    return str(raised.value)
+
+
 def _write(tmp_path: Path, name: str, rows: list[list[Any]]) -> Path:
     path = tmp_path / name
     builder = ods_bytes if name.endswith(".ods") else xlsx_bytes
@@ -70,6 +76,51 @@ def test_workbook_title_row_skipped(tmp_path: Path, name: str) -> None:
     raw = _read(_write(tmp_path, name, rows))
     assert list(raw.row_numbers) == [3]
     assert raw.notes[-1].endswith("row 1 above the header row 2 was not read, as a title")
+
+
+def test_workbook_title_with_date_skipped(tmp_path: Path, name: str) -> None:
+    rows = [["CCPM survey", "2026-03"], HEADER, ["partner", "", 4, "", "", ""]]
+    raw = _read(_write(tmp_path, name, rows))
+    assert list(raw.row_numbers) == [3]
+    assert raw.notes[-1].endswith("row 1 above the header row 2 was not read, as a title")
+
+
+def test_workbook_narrow_header_kept(tmp_path: Path, name: str) -> None:
+    rows = [["instrument", "q_frequency"], ["partner", 4], ["coordinator", 2]]
+    raw = _read(_write(tmp_path, name, rows))
+    assert list(raw.row_numbers) == [2, 3]
+
+
+def test_workbook_title_message_names_header(tmp_path: Path, name: str) -> None:
+    rows = [["CCPM survey", "2026-03"], ["partner", "", 4], ["partner", "", 4, "", "x"]]
+    message = _read_error(_write(tmp_path, name, rows))
+    assert "column C has no header but holds a value in row 2" in message
+    assert "Row 1 was taken as the header row" in message
+
+
+def test_workbook_formula_error_rejected(tmp_path: Path) -> None:
+    rows = [HEADER, ["partner", "", Formula("1/0", "#DIV/0!", error=True), "", "", ""]]
+    rows.append(["partner", "", Formula("NA()", "#N/A", error=True), "", "", ""])
+    message = _read_error(_write(tmp_path, "responses.xlsx", rows))
+    assert "cells C2 (#DIV/0!), C3 (#N/A) hold error values instead of an answer" in message
+
+
+def test_workbook_unsaved_formula_rejected(tmp_path: Path) -> None:
+    rows = [HEADER, ["partner", "", Formula("2+2", None), "", "", ""]]
+    message = _read_error(_write(tmp_path, "responses.xlsx", rows))
+    assert "cell C2 holds a formula without a saved result" in message
+
+
+def test_workbook_text_formula_result_empty(tmp_path: Path) -> None:
+    rows = [HEADER, ["partner", "", 4, "", Formula('""', ""), ""]]
+    raw = _read(_write(tmp_path, "responses.xlsx", rows))
+    assert raw.table["comment_1"].tolist() == [""]
+
+
+def test_workbook_formula_error_in_title_ignored(tmp_path: Path) -> None:
+    rows = [[Formula("1/0", "#DIV/0!", error=True)], HEADER, ["partner", "", 4, "", "", ""]]
+    raw = _read(_write(tmp_path, "responses.xlsx", rows))
+    assert raw.table["q_frequency"].tolist() == ["4"]
 
 
 def test_workbook_merged_title_allowed(tmp_path: Path) -> None:

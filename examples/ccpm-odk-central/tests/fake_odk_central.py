@@ -74,6 +74,14 @@ class FakeOdkCentral:
         """Address put in front of next links in place of the server's own."""
         self.count_offset = 0
         """Added to ``@odata.count``, to fake submissions arriving during a read."""
+        self.endless_empty_pages = False
+        """Serve empty pages, each linking a new next page, as a broken server might."""
+        self.overlap = 0
+        """Submissions each next link goes back by, so that pages resend some."""
+        self.later_page_cap: int | None = None
+        """Maximum page size after the first page, to fake a server that slows to a trickle."""
+        self.echo_password = False
+        """Repeat the password sent, and a bell character, in the sign-in error message."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         # A short poll interval lets shutdown() return at once instead of after 0.5 s.
         self._thread = threading.Thread(
@@ -124,6 +132,9 @@ class FakeOdkCentral:
         except ValueError:
             return 400, {"code": 400.1, "message": "Could not parse the given data."}
         if body.get("email") != EMAIL or body.get("password") != PASSWORD:
+            if self.echo_password:
+                message = f"Could not authenticate \u0007with password {body.get('password')}"
+                return 401, {**_BAD_CREDENTIALS, "message": message}
             return 401, _BAD_CREDENTIALS
         return 200, {
             "token": SESSION_TOKEN,
@@ -162,6 +173,8 @@ class FakeOdkCentral:
         top = int(request.query.get("$top", ["250"])[0])
         skip = int(request.query.get("$skip", ["0"])[0])
         size = min(top, self.page_cap) if self.page_cap else top
+        if skip > 0 and self.later_page_cap is not None:
+            size = min(size, self.later_page_cap)
         page = form.submissions[skip : skip + size]
         service = request.path.rsplit("/", 1)[0]
         body: dict[str, Any] = {
@@ -170,9 +183,17 @@ class FakeOdkCentral:
         }
         if request.query.get("$count") == ["true"]:
             body["@odata.count"] = len(form.submissions) + self.count_offset
-        if skip + size < len(form.submissions):
-            query = urllib.parse.urlencode({"$top": top, "$skip": skip + size, "$count": "true"})
-            base = self.next_link_base or f"http://{host}"
+        base = self.next_link_base or f"http://{host}"
+        if self.endless_empty_pages:
+            body["value"] = []
+            number = int(request.query.get("n", ["0"])[0]) + 1
+            query = urllib.parse.urlencode(
+                {"$top": top, "$skip": skip, "$count": "true", "n": number}
+            )
+            body["@odata.nextLink"] = f"{base}{request.path}?{query}"
+        elif skip + size < len(form.submissions):
+            next_skip = max(skip + size - self.overlap, skip + 1)
+            query = urllib.parse.urlencode({"$top": top, "$skip": next_skip, "$count": "true"})
             body["@odata.nextLink"] = f"{base}{request.path}?{query}"
         return 200, body
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ccpm_plugins.cli.inputs import (
+    ResponseInputCommand,
     load_questionnaire_option,
     read_responses,
     response_input_options,
@@ -86,7 +87,7 @@ def _score_for_exercise(
     return score(responses, strategy, partners_only=partners_only)
 
 
-@action_plan.command("draft")
+@action_plan.command("draft", cls=ResponseInputCommand)
 @click.argument("exercise_id", type=int)
 @response_input_options
 @strategy_option
@@ -376,7 +377,7 @@ def add(
     click.echo(f"Action {saved.number} added to exercise {exercise_id} for section {section}.")
 
 
-@action_plan.command("report")
+@action_plan.command("report", cls=ResponseInputCommand)
 @click.argument("exercise_id", type=int)
 @response_input_options
 @strategy_option

@@ -45,10 +45,10 @@ def dashboard(source: str, output: Path, language: str, title: str | None) -> No
     documents. The page filters by year, region, country, cluster and level,
     and needs no network.
     """
-    from ccpm_plugins.portfolio.loading import load_portfolio
+    from ccpm_plugins.portfolio.loading import echo_note, load_portfolio
     from ccpm_plugins.renderers.dashboard_html import render_dashboard
 
-    frame = load_portfolio(source)
+    frame = load_portfolio(source, on_note=echo_note)
     written = render_dashboard(frame, output, language=language, title=title)
     click.echo(f"Dashboard written to {written}")
 

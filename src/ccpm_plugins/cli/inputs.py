@@ -4,12 +4,18 @@
 by the input file's name (``.csv`` goes to the CSV source). Every option that
 an installed source declares is offered as ``--NAME`` and handed to that
 source; options of other sources are rejected.
+
+A command that reads responses is a :class:`ResponseInputCommand` decorated
+with :func:`response_input_options`. It adds the sources' options when click
+first requests its parameters, because listing them builds the plugin host,
+and ``ccpm --help``, which shows only each command's short help, should not
+pay for that.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -21,7 +27,9 @@ if TYPE_CHECKING:
     from ccpm_core.responses import ResponseSet
 
 __all__ = [
+    "ResponseInputCommand",
     "load_questionnaire_option",
+    "merge_source_options",
     "read_responses",
     "resolve_source",
     "response_input_options",
@@ -30,8 +38,42 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class ResponseInputCommand(click.Command):
+    """A command that reads responses and takes the options of every installed survey source.
+
+    The source options are inserted after ``--questionnaire`` the first time
+    click requests the parameters (to parse, to show the command's own help or
+    to complete), so that defining the command builds no plugin host.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._source_options_added = False
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        """Return the command's parameters, the source options included."""
+        if not self._source_options_added:
+            self._add_source_options()
+        return super().get_params(ctx)
+
+    def _add_source_options(self) -> None:
+        self._source_options_added = True
+        options = [
+            _source_option(name, help_text, flag)
+            for name, help_text, flag in _declared_source_options()
+        ]
+        names = [param.name for param in self.params]
+        position = names.index("questionnaire_path") + 1 if "questionnaire_path" in names else 0
+        self.params[position:position] = options
+
+
 def response_input_options(function: F) -> F:
-    """Add the input argument and the source, questionnaire and source-specific options."""
+    """Add the input argument and the ``--source`` and ``--questionnaire`` options.
+
+    The command must be a :class:`ResponseInputCommand`
+    (``@click.command(cls=ResponseInputCommand)``), which adds the options of
+    the survey sources.
+    """
     decorators = [
         click.argument("input_path", metavar="INPUT", required=False),
         click.option(
@@ -46,21 +88,17 @@ def response_input_options(function: F) -> F:
             type=click.Path(dir_okay=False, path_type=Path),
             help="Questionnaire file (YAML or JSON) to use instead of the standard one.",
         ),
-        *(
-            _source_option(name, help_text, flag)
-            for name, help_text, flag in _declared_source_options()
-        ),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
     return function
 
 
-def _source_option(name: str, help_text: str, flag: bool) -> Callable[[F], F]:
+def _source_option(name: str, help_text: str, flag: bool) -> click.Option:
     option = "--" + name.replace("_", "-")
     if flag:
-        return click.option(option, f"source_opt_{name}", flag_value="yes", help=help_text)
-    return click.option(option, f"source_opt_{name}", metavar="VALUE", help=help_text)
+        return click.Option([option, f"source_opt_{name}"], flag_value="yes", help=help_text)
+    return click.Option([option, f"source_opt_{name}"], metavar="VALUE", help=help_text)
 
 
 @functools.cache
@@ -74,12 +112,23 @@ def _declared_source_options() -> tuple[tuple[str, str, bool], ...]:
         sources = plugin_host().sources()
     except CcpmError:
         return ()
+    return merge_source_options(sources.values())
 
-    seen: dict[str, tuple[str, bool]] = {}
-    for source in sources.values():
+
+def merge_source_options(sources: Iterable[SurveySource]) -> tuple[tuple[str, str, bool], ...]:
+    """Return each source option once, as (name, help, is a flag), sorted by name.
+
+    When several sources declare an option of the same name, the help joins
+    theirs, in the order of ``sources``, each followed by its source's name.
+    The first source decides whether the option is a flag.
+    """
+    helps: dict[str, list[str]] = {}
+    flags: dict[str, bool] = {}
+    for source in sources:
         for option in source.options:
-            seen.setdefault(option.name, (f"{option.help} [{source.name}]", option.flag))
-    return tuple((name, help_text, flag) for name, (help_text, flag) in sorted(seen.items()))
+            helps.setdefault(option.name, []).append(f"{option.help} [{source.name}]")
+            flags.setdefault(option.name, option.flag)
+    return tuple((name, "; ".join(helps[name]), flags[name]) for name in sorted(helps))
 
 
 def load_questionnaire_option(path: Path | None) -> Questionnaire:
@@ -111,7 +160,7 @@ def resolve_source(
     """Pick the survey source and build its request from the command-line options.
 
     ``options`` contains the command's keyword arguments; the source options among
-    them carry the ``source_opt_`` prefix that :func:`response_input_options` gives.
+    them carry the ``source_opt_`` prefix that :class:`ResponseInputCommand` gives.
     """
     from ccpm_core.errors import InputError
     from ccpm_core.plugin_api import SourceRequest

@@ -24,7 +24,11 @@ def questionnaire() -> None:
     default="json",
     show_default=True,
     metavar="NAME",
-    help="Export format: json (the ccpm.codebook/1 codebook) or one a plugin adds.",
+    help=(
+        "Export format: json (the ccpm.codebook/1 codebook), csv-template (the header "
+        "row of a responses file), xlsform (for KoboToolbox and ODK), lss or "
+        "limesurvey-txt (for LimeSurvey), or one a plugin adds."
+    ),
 )
 @click.option(
     "-o",

@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     from ccpm_core.questionnaire import Questionnaire
     from ccpm_core.report_builder import ReportMetadata
     from ccpm_core.results import Results
+    from ccpm_core.results_document import ExerciseInfo
 
 __all__ = [
+    "PreviousResults",
     "ReportProtection",
     "check_previous_results",
     "format_results_table",
@@ -48,6 +50,15 @@ class ReportProtection:
 
     min_cell_size: int = DEFAULT_MIN_CELL_SIZE
     redact_contacts: bool = False
+
+
+@attrs.frozen
+class PreviousResults:
+    """The previous exercise's results as read from ``path``, with its optional exercise block."""
+
+    results: Results
+    exercise: ExerciseInfo | None
+    path: Path
 
 
 @click.command(cls=ResponseInputCommand)
@@ -172,7 +183,8 @@ def score(
     metavar="RESULTS.json",
     help="Results of the previous exercise, as `ccpm score --format json` writes them, "
     "scored from the same questionnaire; the report then shows each section's change "
-    "since then.",
+    "since then. When the file names its exercise, its cluster and country must match "
+    "--cluster and --country, and it must not postdate --date.",
 )
 def report(
     input_path: str | None,
@@ -207,14 +219,14 @@ def report(
     responses = read_responses(input_path, source_name, questionnaire, source_options)
     results = score_responses(responses, strategy, partners_only=partners_only)
     require_scored_rows(results)
-    if previous is not None and previous_path is not None:
-        check_previous_results(results, previous, previous_path)
     metadata = ReportMetadata(
         cluster=cluster,
         country=country,
         date=(report_date.date() if report_date else dt.date.today()),
         survey_period=survey_period,
     )
+    if previous is not None:
+        check_previous_results(results, previous, metadata)
 
     protection = ReportProtection(min_cell_size, redact_contacts)
     if all_levels:
@@ -239,7 +251,7 @@ def write_level_reports(
     hubs: list[str | None],
     language: str | None = None,
     protection: ReportProtection | None = None,
-    previous: Results | None = None,
+    previous: PreviousResults | None = None,
 ) -> list[Path]:
     """Render the report of each level: ``output`` for national, ``<stem>-<hub>`` for a hub.
 
@@ -276,7 +288,7 @@ def write_report(
     hub: str | None,
     language: str | None = None,
     protection: ReportProtection | None = None,
-    previous: Results | None = None,
+    previous: PreviousResults | None = None,
 ) -> Path:
     """Render the report of one level to ``path``; the file ending picks the renderer.
 
@@ -298,7 +310,8 @@ def write_report(
             language=language or questionnaire.default_language,
             min_cell_size=protection.min_cell_size,
             redact_comment_contacts=protection.redact_contacts,
-            previous=previous,
+            previous=None if previous is None else previous.results,
+            previous_exercise=None if previous is None else previous.exercise,
         )
     except KeyError as error:
         msg = f"{error.args[0]}; choose a level with --hub NAME, or use --all-levels"
@@ -318,29 +331,54 @@ def _known_hub(results: Results, hub: str | None) -> str | None:
     return hub
 
 
-def read_previous_results(path: Path) -> Results:
+def read_previous_results(path: Path) -> PreviousResults:
     """Read the previous exercise's ``ccpm.results/1`` document from ``path``.
 
     Raises InputError, naming the file and what to do, when the file cannot be
     read, is not JSON or is not a valid results document.
     """
-    from ccpm_core.results_document import results_from_dict
+    from ccpm_core.results_document import exercise_from_dict, results_from_dict
     from ccpm_plugins.portfolio.loading import read_results_file
 
     document = read_results_file(path)
-    return results_from_dict(document, source=str(path))
+    return PreviousResults(
+        results=results_from_dict(document, source=str(path)),
+        exercise=exercise_from_dict(document, source=str(path)),
+        path=path,
+    )
 
 
-def check_previous_results(results: Results, previous: Results, path: Path) -> None:
-    """Raise InputError, naming ``path``, when the previous results cannot be compared."""
+def check_previous_results(
+    results: Results, previous: PreviousResults, metadata: ReportMetadata
+) -> None:
+    """Raise InputError, naming the previous file, when its results cannot be compared.
+
+    They cannot be compared when they come from another questionnaire, or when
+    the file names an exercise of another cluster or country than the report's
+    ``metadata``, or one that ran after the report date. Results identical to
+    the current ones are compared, with a warning on stderr.
+    """
     from ccpm_core.errors import InputError
-    from ccpm_core.report_change import ComparisonError, compare_results
+    from ccpm_core.report_change import (
+        ComparisonError,
+        check_previous_exercise,
+        compare_results,
+    )
 
     try:
-        compare_results(results, previous)
+        check_previous_exercise(
+            previous.exercise, metadata.cluster, metadata.country, metadata.date
+        )
+        change = compare_results(results, previous.results, previous.exercise)
     except ComparisonError as error:
-        msg = f"{path}: {error}"
+        msg = f"{previous.path}: {error}"
         raise InputError(msg) from None
+    if change.identical:
+        click.echo(
+            f"Warning: {previous.path} contains the same results as INPUT, so every change "
+            "is zero; check that the right file was given to --previous.",
+            err=True,
+        )
 
 
 def require_scored_rows(results: Results) -> None:

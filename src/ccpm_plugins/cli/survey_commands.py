@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ccpm_plugins.cli.inputs import (
+    ResponseInputCommand,
     load_questionnaire_option,
     read_responses,
     resolve_source,
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["fetch", "format_progress_table", "progress"]
 
 
-@click.command()
+@click.command(cls=ResponseInputCommand)
 @response_input_options
 @click.option(
     "-o",
@@ -75,7 +76,7 @@ def fetch(
     click.echo(f"Data-quality record written to {quality_path}", err=True)
 
 
-@click.command()
+@click.command(cls=ResponseInputCommand)
 @response_input_options
 @click.option(
     "--format",

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ccpm_core.errors import QuestionnaireError
 from ccpm_core.hookspecs import hookimpl
 from ccpm_core.plugin_api import QuestionnaireExporter
-from ccpm_core.questionnaire import Questionnaire, codebook
+
+if TYPE_CHECKING:
+    from ccpm_core.questionnaire import Questionnaire
 
 __all__ = ["CodebookJsonExporter", "ccpm_register_exporters"]
 
@@ -37,7 +40,10 @@ class CodebookJsonExporter(QuestionnaireExporter):
             )
             raise QuestionnaireError(msg)
 
+        from ccpm_core.questionnaire import codebook
+
         document = codebook(questionnaire, language)
+
         text = json.dumps(document, indent=2, ensure_ascii=False)
         return (text + "\n").encode("utf-8")
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ccpm_core.hookspecs import hookimpl
 from ccpm_core.plugin_api import QuestionnaireExporter
-from ccpm_core.questionnaire import PROFILE_CODES, Questionnaire
+
+if TYPE_CHECKING:
+    from ccpm_core.questionnaire import Questionnaire
 
 __all__ = ["CsvTemplateExporter", "ccpm_register_exporters"]
 
@@ -28,6 +31,8 @@ class CsvTemplateExporter(QuestionnaireExporter):
 
     def export(self, questionnaire: Questionnaire, language: str | None = None) -> bytes:
         """Return the header row of the canonical layout; ``language`` does not apply."""
+        from ccpm_core.questionnaire import PROFILE_CODES
+
         columns = list(PROFILE_CODES) + [
             question.code
             for question in questionnaire.questions

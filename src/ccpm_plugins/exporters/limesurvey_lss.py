@@ -15,11 +15,14 @@ from __future__ import annotations
 import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ccpm_core.hookspecs import hookimpl
 from ccpm_core.plugin_api import QuestionnaireExporter
-from ccpm_core.questionnaire import Questionnaire
-from ccpm_plugins.exporters.limesurvey_structure import LsQuestion, LsSurvey, build_survey
+
+if TYPE_CHECKING:
+    from ccpm_core.questionnaire import Questionnaire
+    from ccpm_plugins.exporters.limesurvey_structure import LsQuestion, LsSurvey
 
 __all__ = [
     "LSS_DB_VERSION",
@@ -88,6 +91,8 @@ class LimesurveyLssExporter(QuestionnaireExporter):
         Every language of the questionnaire is included; ``language``, when
         given, becomes the survey's base language.
         """
+        from ccpm_plugins.exporters.limesurvey_structure import build_survey
+
         return survey_to_lss(build_survey(questionnaire, language))
 
 

@@ -15,11 +15,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from ccpm_core.hookspecs import hookimpl
 from ccpm_core.plugin_api import QuestionnaireExporter
-from ccpm_core.questionnaire import Questionnaire
-from ccpm_plugins.exporters.limesurvey_structure import LsGroup, LsSurvey, build_survey
+
+if TYPE_CHECKING:
+    from ccpm_core.questionnaire import Questionnaire
+    from ccpm_plugins.exporters.limesurvey_structure import LsGroup, LsSurvey
 
 __all__ = ["TSV_COLUMNS", "LimesurveyTxtExporter", "ccpm_register_exporters", "survey_to_tsv"]
 
@@ -59,6 +62,8 @@ class LimesurveyTxtExporter(QuestionnaireExporter):
         Every language of the questionnaire is included; ``language``, when
         given, becomes the survey's base language.
         """
+        from ccpm_plugins.exporters.limesurvey_structure import build_survey
+
         return survey_to_tsv(build_survey(questionnaire, language))
 
 

@@ -31,16 +31,13 @@ from ccpm_core.framework import SECTIONS, Instrument, function_by_number
 from ccpm_core.hookspecs import hookimpl
 from ccpm_core.i18n import translator
 from ccpm_core.plugin_api import QuestionnaireExporter
-from ccpm_core.questionnaire import (
-    PROFILE_INSTRUMENT,
-    AnswerType,
-    Question,
-    QuestionKind,
-    Questionnaire,
-)
 
+# ccpm_core.questionnaire imports pydantic, so it is imported where a form is
+# built, not when the plugin host loads this module.
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from ccpm_core.questionnaire import Question, Questionnaire
 
 __all__ = [
     "LANGUAGE_NAMES",
@@ -146,6 +143,8 @@ def build_xlsform(
     questionnaire, or when an option code of a select_multiple question
     contains white space.
     """
+    from ccpm_core.questionnaire import PROFILE_INSTRUMENT
+
     if language is not None and language not in questionnaire.languages:
         msg = (
             f"questionnaire {questionnaire.id!r} has no labels in language {language!r}; "
@@ -223,6 +222,8 @@ def _groups(questionnaire: Questionnaire, languages: tuple[str, ...]) -> list[_G
     Profile questions form one group, organisation counts another, and rating
     and comment questions one group per instrument and function.
     """
+    from ccpm_core.questionnaire import PROFILE_INSTRUMENT
+
     taken = {question.code for question in questionnaire.questions}
     groups: dict[tuple[str, str | None, int], _Group] = {}
 
@@ -240,6 +241,8 @@ def _groups(questionnaire: Questionnaire, languages: tuple[str, ...]) -> list[_G
 
 
 def _group_key(questionnaire: Questionnaire, question: Question) -> tuple[str, str | None, int]:
+    from ccpm_core.questionnaire import QuestionKind
+
     instrument = None if question.instrument is None else question.instrument.value
     if question.kind is QuestionKind.RATING:
         function = SECTIONS[questionnaire.section_of(question)].function
@@ -325,6 +328,8 @@ def _question_row(
     list_names: dict[str, str],
     relevant: str,
 ) -> dict[str, str]:
+    from ccpm_core.questionnaire import PROFILE_INSTRUMENT, QuestionKind
+
     row: dict[str, str] = {"type": _question_type(question, list_names), "name": question.code}
     row.update(_label_cells("label", question.label, languages))
     if question.hint:
@@ -352,6 +357,8 @@ def _question_type(question: Question, list_names: dict[str, str]) -> str:
 
 
 def _relevant(instrument: Instrument) -> str:
+    from ccpm_core.questionnaire import PROFILE_INSTRUMENT
+
     return f"${{{PROFILE_INSTRUMENT}}} = '{instrument.value}'"
 
 
@@ -401,6 +408,8 @@ def _check_select_multiple_codes(questionnaire: Questionnaire) -> None:
     ODK and KoboToolbox store a select_multiple answer as the chosen names
     separated by spaces, so pyxform rejects such a choice name.
     """
+    from ccpm_core.questionnaire import AnswerType
+
     for question in questionnaire.questions:
         if question.type is not AnswerType.SELECT_MULTIPLE:
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,17 +45,23 @@ def write_annual_workbook(
     language: str = "en",
     min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
     organisation_type_label: Callable[[str], str] | None = None,
+    tables: Sequence[PortfolioTable] | None = None,
 ) -> Path:
     """Write the annual report's tables for ``year`` to the XLSX file ``path`` and return it.
 
-    Raises InputError when no exercise ran in ``year``, and RenderError when
-    the file cannot be written.
+    Every row of every table is written, including the long lists that the
+    DOCX and HTML reports shorten. ``tables`` are the tables of
+    :func:`~ccpm_core.portfolio_tables.annual_tables` for the same year,
+    cell size and labels, when the caller has computed them already. Raises
+    InputError when no exercise ran in ``year``, and RenderError when the file
+    cannot be written.
     """
     from openpyxl import Workbook
 
     from ccpm_plugins.renderers.xlsx_cells import CellChanges
 
-    tables = annual_tables(portfolio, year, min_cell_size, organisation_type_label)
+    if tables is None:
+        tables = annual_tables(portfolio, year, min_cell_size, organisation_type_label)
     changes = CellChanges(gettext=translator(language), ngettext=plural_translator(language))
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]

@@ -19,22 +19,7 @@ import re
 import struct
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-import docx
-from docx.document import Document
-from docx.enum.table import WD_ROW_HEIGHT_RULE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.table import CT_Row
-from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.section import Section
-from docx.shared import Cm, Length, RGBColor
-from docx.table import Table as DocxTable
-from docx.table import _Cell, _Row
-from docx.text.font import Font
-from docx.text.paragraph import Paragraph as DocxParagraph
-from docx.text.run import Run
+from typing import TYPE_CHECKING
 
 from ccpm_core.errors import RenderError
 from ccpm_core.hookspecs import hookimpl
@@ -62,6 +47,19 @@ from ccpm_plugins.renderers.text_direction import (
     starts_right_to_left,
 )
 
+# python-docx takes a tenth of a second to import, so it is imported where a
+# document is built, not when the plugin host loads this module.
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.oxml.table import CT_Row
+    from docx.oxml.xmlchemy import BaseOxmlElement
+    from docx.section import Section
+    from docx.shared import Length
+    from docx.table import Table as DocxTable
+    from docx.table import _Cell, _Row
+    from docx.text.paragraph import Paragraph as DocxParagraph
+    from docx.text.run import Run
+
 __all__ = ["DocxRenderer", "ccpm_register_renderers", "xml_safe_text"]
 
 Translate = Callable[[str], str]
@@ -87,10 +85,7 @@ _CELL_PADDING_CM = 0.4
 _MAX_WORD_CHARACTERS = 18
 """Longer words (long codes, URLs) may wrap, so one of them cannot take the whole width."""
 
-_EDITABLE_FIELD_MIN_HEIGHT = Cm(3.0)
-_GREY_TEXT = RGBColor.from_string(MUTED_TEXT[1:].upper())
-
-
+_EDITABLE_FIELD_MIN_HEIGHT_CM = 3.0
 
 # Elements that follow w:bidi in a paragraph's properties, in the order that
 # the WordprocessingML schema (ECMA-376 CT_PPrBase) requires.
@@ -151,6 +146,8 @@ def xml_safe_text(text: str) -> str:
 
 
 def _build_document(report: Report) -> Document:
+    import docx
+
     document = docx.Document()
     gettext = translator(report.language)
 
@@ -174,6 +171,9 @@ def _build_document(report: Report) -> Document:
 
 
 def _set_page_layout(section: Section) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
     section.page_width = Cm(_PAGE_WIDTH_CM)
     section.page_height = Cm(_PAGE_HEIGHT_CM)
     section.left_margin = Cm(_MARGIN_CM)
@@ -190,6 +190,9 @@ def _set_page_layout(section: Section) -> None:
 
 def _add_page_number_field(paragraph: DocxParagraph) -> None:
     """Append a PAGE field, which Word fills with the current page number."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     instruction = OxmlElement("w:instrText")
     instruction.set(qn("xml:space"), "preserve")
     instruction.text = " PAGE "
@@ -205,6 +208,9 @@ def _add_page_number_field(paragraph: DocxParagraph) -> None:
 
 
 def _field_char(kind: str) -> BaseOxmlElement:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     element = OxmlElement("w:fldChar")
     element.set(qn("w:fldCharType"), kind)
     return element
@@ -212,6 +218,9 @@ def _field_char(kind: str) -> BaseOxmlElement:
 
 def _set_language(document: Document, language: str) -> None:
     """Set the proofing language, and right-to-left paragraphs for Arabic and similar scripts."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     defaults = document.styles.element.find(qn("w:docDefaults"))
     if defaults is None:
         return
@@ -261,6 +270,8 @@ def _drop_thumbnail(document: Document) -> None:
 
 
 def _add_cover(document: Document, cover: Cover, gettext: Translate, language: str) -> None:
+    from docx.enum.text import WD_BREAK
+
     document.add_paragraph(xml_safe_text(cover.title), style="Title")
     if cover.subtitle.strip():
         document.add_paragraph(xml_safe_text(cover.subtitle), style="Subtitle")
@@ -358,6 +369,8 @@ def _column_widths(table: Table) -> list[Length]:
     columns with long lines, such as titles and comments, in proportion to
     their longest line within limits.
     """
+    from docx.shared import Cm
+
     word_widths: list[float] = []
     weights: list[float] = []
     for column, header in enumerate(table.header):
@@ -396,6 +409,8 @@ def _set_column_widths(word_table: DocxTable, widths: Sequence[Length]) -> None:
 
 
 def _fill_row(word_row: _Row, row: Sequence[Cell]) -> None:
+    from docx.shared import RGBColor
+
     for word_cell, cell in zip(word_row.cells, row, strict=True):
         run = _fill_cell(word_cell, cell.text, right_aligned=cell.numeric)
         if cell.status is not None:
@@ -405,6 +420,8 @@ def _fill_row(word_row: _Row, row: Sequence[Cell]) -> None:
 
 
 def _fill_cell(cell: _Cell, text: str, *, bold: bool = False, right_aligned: bool = False) -> Run:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     paragraph = cell.paragraphs[0]
     if right_aligned:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -415,6 +432,9 @@ def _fill_cell(cell: _Cell, text: str, *, bold: bool = False, right_aligned: boo
 
 def _repeat_as_header(row_element: CT_Row) -> None:
     """Mark a table row to repeat at the top of every page the table spans."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     header_flag = OxmlElement("w:tblHeader")
     header_flag.set(qn("w:val"), "true")
     row_element.get_or_add_trPr().append(header_flag)
@@ -422,6 +442,9 @@ def _repeat_as_header(row_element: CT_Row) -> None:
 
 def _shade(cell: _Cell, fill_hex: str) -> None:
     """Fill a cell with a solid colour given as six hex digits."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
@@ -431,6 +454,9 @@ def _shade(cell: _Cell, fill_hex: str) -> None:
 
 def _mirror_columns(table: DocxTable) -> None:
     """Lay a table out right to left, so its first column is the rightmost."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     properties = table._tbl.tblPr
     # Schema order puts bidiVisual right after the table style.
     style = properties.find(qn("w:tblStyle"))
@@ -451,6 +477,9 @@ def _mark_paragraphs_right_to_left(
     ``dir="auto"`` does. An Arabic comment such as "تحسين التنسيق مع WASH في 3
     مواقع" then keeps its phrase order around the Latin acronym and the digit.
     """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     for paragraph in document.element.body.iter(qn("w:p")):
         if only_right_to_left_text:
             text = "".join(node.text or "" for node in paragraph.iter(qn("w:t")))
@@ -469,6 +498,9 @@ def _mark_right_to_left_runs(document: Document) -> None:
     (ECMA-376 rtl element), so its bold and italic are copied to w:bCs and w:iCs.
     Runs of Latin letters and digits alone stay unmarked, in any document.
     """
+    from docx.oxml.ns import qn
+    from docx.text.font import Font
+
     for run_element in document.element.body.iter(qn("w:r")):
         text = "".join(node.text or "" for node in run_element.iter(qn("w:t")))
         if not has_right_to_left_letters(text):
@@ -504,6 +536,8 @@ def _add_chart(document: Document, chart: Chart) -> None:
 
 def _picture_size(png: bytes) -> tuple[Length, Length]:
     """Return the printed size of a chart: 16 cm wide, or shrunk to fit the page height."""
+    from docx.shared import Cm
+
     # Width and height are big-endian integers in the IHDR chunk, right after
     # the 8-byte signature and the chunk's length and type.
     pixel_width, pixel_height = struct.unpack(">II", png[16:24])
@@ -517,10 +551,13 @@ def _picture_size(png: bytes) -> tuple[Length, Length]:
 
 def _add_editable_field(document: Document, field: EditableField, gettext: Translate) -> None:
     """Add a bordered one-cell box: a bold label, the prompt in grey italic, then room to write."""
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+    from docx.shared import Cm, RGBColor
+
     box = document.add_table(rows=1, cols=1)
     box.style = "Table Grid"
     row = box.rows[0]
-    row.height = _EDITABLE_FIELD_MIN_HEIGHT
+    row.height = Cm(_EDITABLE_FIELD_MIN_HEIGHT_CM)
     row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
 
     cell = row.cells[0]
@@ -535,7 +572,7 @@ def _add_editable_field(document: Document, field: EditableField, gettext: Trans
     if field.prompt.strip():
         prompt = cell.add_paragraph().add_run(xml_safe_text(field.prompt))
         prompt.italic = True
-        prompt.font.color.rgb = _GREY_TEXT
+        prompt.font.color.rgb = RGBColor.from_string(MUTED_TEXT[1:].upper())
     # Typing starts in this empty paragraph, in the Normal style, not in grey.
     cell.add_paragraph()
     _add_spacer(document)

@@ -10,7 +10,12 @@ from pathlib import Path
 
 from ccpm_core.errors import RenderError
 
-__all__ = ["FIXED_ZIP_TIME", "repack_zip_with_fixed_times", "write_atomically"]
+__all__ = [
+    "FIXED_ZIP_TIME",
+    "check_output_folders",
+    "repack_zip_with_fixed_times",
+    "write_atomically",
+]
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """Timestamp of every repacked ZIP entry: the earliest that ZIP can store."""
@@ -22,6 +27,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     Creates the parent folder when it is missing. Raises
     :class:`~ccpm_core.errors.RenderError` when the file cannot be written.
     """
+    check_output_folders(path)
     # Named by process id, so two processes writing one report do not share it.
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -36,6 +42,23 @@ def write_atomically(path: Path, data: bytes) -> None:
             "writable and that the file is not open in another program"
         )
         raise RenderError(msg) from error
+
+
+def check_output_folders(path: Path) -> None:
+    """Raise RenderError when a folder part of the output ``path`` is an existing file.
+
+    Creating the folders would otherwise fail with a bare "File exists", which
+    does not say which part of the path is the file.
+    """
+    for folder in path.parents:
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                msg = (
+                    f"cannot write {path}: {folder} is a file, not a folder; choose an "
+                    "output path whose folders are folders"
+                )
+                raise RenderError(msg)
+            return
 
 
 def repack_zip_with_fixed_times(package: bytes) -> bytes:

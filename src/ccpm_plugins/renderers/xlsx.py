@@ -35,7 +35,6 @@ from ccpm_core.hookspecs import hookimpl
 from ccpm_core.i18n import is_right_to_left, plural_translator, translator
 from ccpm_core.locale_format import NO_VALUE, decimal_separator
 from ccpm_core.plugin_api import ReportRenderer
-from ccpm_core.report_builder import status_label
 from ccpm_core.report_model import (
     BulletList,
     Cell,
@@ -43,6 +42,7 @@ from ccpm_core.report_model import (
     Report,
     Table,
 )
+from ccpm_core.report_text import status_label
 from ccpm_plugins.renderers.file_output import repack_zip_with_fixed_times, write_atomically
 from ccpm_plugins.renderers.spreadsheet_text import XML_FORBIDDEN
 from ccpm_plugins.renderers.styling import TABLE_HEADER_FILL

@@ -34,6 +34,7 @@ __all__ = [
     "CsvSource",
     "TextTable",
     "ccpm_register_sources",
+    "check_header_not_repeated",
     "column_letter",
     "drop_unnamed_empty_columns",
     "read_file_bytes",
@@ -45,6 +46,10 @@ _CANONICAL_LAYOUT = (
     "'instrument', 'hub', 'organisation_type', then one column per question code "
     "(see 'ccpm questionnaire export --format json')"
 )
+
+# Delimiters that some database exports use but that are not read, named in the
+# error for a header that reads as a single column.
+_UNSUPPORTED_DELIMITERS = ("|",)
 
 # File signatures of spreadsheet workbooks that are sometimes renamed to .csv.
 _WORKBOOK_SIGNATURES = (
@@ -160,7 +165,9 @@ def read_text_table(source: str) -> TextTable:
 
     Raises :class:`InputError` naming ``source`` when the file cannot be read,
     is a workbook or empty, has no header on its first line, or is not valid
-    CSV. Short records are padded with empty strings.
+    CSV: a record with more or fewer cells than the header (a record of empty
+    cells only, such as a blank line, is accepted and padded), a quote that
+    runs over the following lines, or a repeated header row.
     """
     return text_table_from_bytes(read_file_bytes(source), source)
 
@@ -168,6 +175,8 @@ def read_text_table(source: str) -> TextTable:
 def text_table_from_bytes(data: bytes, source: str) -> TextTable:
     """Read the bytes of a delimited text file, as :func:`read_text_table` reads the file."""
     import pandas as pd
+
+    from ccpm_plugins.sources.text_records import check_records
 
     _check_is_text(data, source)
     decoded = decode_text(data, source)
@@ -177,12 +186,43 @@ def text_table_from_bytes(data: bytes, source: str) -> TextTable:
 
     delimiter = sniff_delimiter(header_text)
     # Bytes that decoded as plain UTF-8 are the parser's input as they are.
-    utf8 = data if decoded.encoding == "utf-8" else None
+    utf8 = data if decoded.encoding == "utf-8" else decoded.text.encode("utf-8")
     records = _parse_rows(decoded.text, delimiter, source, utf8)
+    check_records(utf8, delimiter, len(records), source)
     header = [str(name) for name in records.iloc[0].tolist()]
     rows = records.iloc[1:].reset_index(drop=True)
     rows.columns = pd.RangeIndex(len(header))
+    check_header_not_repeated(header, rows, source)
     return TextTable(header=header, rows=rows, delimiter=delimiter, notes=decoded.notes)
+
+
+def check_header_not_repeated(
+    header: list[str], rows: pd.DataFrame, source: str, first_row: int = 2
+) -> None:
+    """Raise :class:`InputError` when a data row repeats the header, byte-order mark or not.
+
+    Such a row is the seam of two exports pasted into one file, whose rows
+    would then be counted twice. ``first_row`` is the row number of the
+    table's first row, for the message.
+    """
+    if rows.empty or not header:
+        return
+    expected = [_header_cell_key(name) for name in header]
+    first = rows.iloc[:, 0].astype(str).map(_header_cell_key)
+    for position in (first == expected[0]).to_numpy().nonzero()[0].tolist():
+        cells = [_header_cell_key(str(value)) for value in rows.iloc[position].tolist()]
+        if cells == expected:
+            msg = (
+                f"{source}: row {position + first_row} repeats the header row, so two exports "
+                "were probably pasted into one file and some responses may appear twice; "
+                "delete the repeated header and any repeated responses, or read each "
+                "export on its own"
+            )
+            raise InputError(msg)
+
+
+def _header_cell_key(text: str) -> str:
+    return text.lstrip("\ufeff").strip()
 
 
 @hookimpl
@@ -234,6 +274,8 @@ def _no_header_error(text: str, source: str) -> InputError:
 def _parse_rows(text: str, delimiter: str, source: str, utf8: bytes | None = None) -> pd.DataFrame:
     """Parse every record, the header included, as strings, padding short records with ''.
 
+    :func:`check_records` rejects the short records that hold values.
+
     ``utf8`` is ``text`` encoded as UTF-8, when the caller has it already.
     """
     import pandas as pd
@@ -271,6 +313,8 @@ def _describe_parse_error(
         for row, cells in enumerate(reader, start=1):
             if row == 1:
                 width = len(cells)
+            elif len(cells) > width and width == 1:
+                return _single_column_message(header_line(text), source)
             elif len(cells) > width:
                 return (
                     f"{source}: row {row} has {len(cells)} cells but the header has {width}; "
@@ -290,11 +334,7 @@ def _check_header(header: list[str], source: str, questions: int) -> None:
         raise InputError(msg)
 
     if len(header) == 1 and questions > 1:
-        msg = (
-            f"{source}: the header {header[0][:80]!r} is a single column, so its delimiter was "
-            "not recognised; separate the columns with commas, semicolons or tabs"
-        )
-        raise InputError(msg)
+        raise InputError(_single_column_message(header[0], source))
 
     columns_of: dict[str, list[int]] = {}
     for index, name in enumerate(header):
@@ -308,6 +348,17 @@ def _check_header(header: list[str], source: str, questions: int) -> None:
                 "the copies so that every column has its own name"
             )
             raise InputError(msg)
+
+
+def _single_column_message(header: str, source: str) -> str:
+    unsupported = next((mark for mark in _UNSUPPORTED_DELIMITERS if mark in header), None)
+    reason = "its delimiter was not recognised"
+    if unsupported is not None:
+        reason += f" ({unsupported!r} is not a supported delimiter)"
+    return (
+        f"{source}: the header {header[:80]!r} is a single column, so {reason}; separate the "
+        "columns with commas, semicolons or tabs"
+    )
 
 
 def drop_unnamed_empty_columns(
@@ -329,7 +380,8 @@ def drop_unnamed_empty_columns(
             row = int(filled.argmax()) + first_row
             msg = (
                 f"{source}: column {column_letter(index)} has no header but holds a value in "
-                f"row {row}; add a header or delete the column"
+                f"row {row}; add a header or delete the column. Row {first_row - 1} was taken "
+                "as the header row: if rows above the table hold a title, delete them"
             )
             raise InputError(msg)
     if len(keep) == table.shape[1]:

@@ -3,8 +3,9 @@
 The ``csv`` source reads workbooks through this module, so a file gives the
 same responses whether it was saved as CSV or as a workbook. One sheet is
 read: the one named by the ``sheet`` option, else the first visible sheet.
-Its header is the first row with two or more values, so a title above the
-table is skipped with a note. Cells become text as follows:
+Its header is the first row with two or more values, unless the next row
+fills at least twice as many cells, so a title above the table (with or
+without a date beside it) is skipped with a note. Cells become text as follows:
 
 - numbers: whole numbers without a decimal part (``4.0`` is the code ``4``),
   others in their shortest exact form (``3.5``). A column that expects option
@@ -15,9 +16,9 @@ table is skipped with a note. Cells become text as follows:
 - dates and times: ISO 8601 text (``2026-03-01T09:30:00``);
 - booleans: ``True`` or ``False``;
 - formulas: the value the spreadsheet program last computed and saved.
-  NOTE: a workbook written by a library that saves no computed values, such
-  as openpyxl, gives its formula cells as empty, because nothing here
-  evaluates formulas.
+  Nothing here evaluates formulas, so in .xlsx and .xlsm files a formula
+  without a saved result (as openpyxl writes them) and an error value such
+  as ``#DIV/0!`` are rejected with an error naming the cells.
 
 Merged cells are rejected, because only the first cell of a merged range
 holds a value and the other rows or columns would silently lose it.
@@ -52,6 +53,7 @@ CellValue = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.time
 """A cell value as python-calamine returns it; an empty cell is ``""``."""
 
 _MAX_SHEETS_LISTED = 20
+_MAX_CELLS_LISTED = 10
 
 # .xlsx, .xlsm and .ods files are zip archives; .xls files are OLE compound documents.
 _WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
@@ -122,6 +124,7 @@ def read_workbook_table(
     sheets = tuple(workbook.sheet_names)
     header_index = _header_row_index(cells, location, sheets)
     _check_no_merged_cells(merged, location, header_index)
+    _check_formula_cells(data, name, location, header_index)
     table = _text_table(cells, header_index, name, location, header_question(questionnaire))
     return attrs.evolve(
         table, sheets=sheets, notes=_skipped_rows_note(cells, header_index, location)
@@ -169,15 +172,27 @@ def _header_row_index(
 ) -> int:
     """Return the index of the header row: the first with two values, else the first with one.
 
-    A title above the table fills one cell of its row, so it is not taken for the header.
+    A title above the table fills one cell of its row, or a few cells when it
+    has a date or a place beside it, so a row is skipped as a title when the
+    next row with values fills at least twice as many cells and some cell
+    that the row leaves empty.
     """
+    # Rows are read lazily: the header is usually among the first, and sheets are long.
+    filled_rows = (
+        (index, filled) for index, row in enumerate(cells) if (filled := _filled_columns(row))
+    )
     first_filled: int | None = None
-    for index, row in enumerate(cells):
-        filled = sum(1 for value in row if _cell_is_filled(value))
-        if filled >= 2:
-            return index
-        if filled and first_filled is None:
+    candidate = next(filled_rows, None)
+    while candidate is not None:
+        index, row_columns = candidate
+        if first_filled is None:
             first_filled = index
+        following = next(filled_rows, None)
+        if len(row_columns) >= 2:
+            next_columns = set() if following is None else following[1]
+            if not (len(next_columns) >= 2 * len(row_columns) and next_columns - row_columns):
+                return index
+        candidate = following
     if first_filled is not None:
         return first_filled
     msg = (
@@ -185,6 +200,10 @@ def _header_row_index(
         f"with --sheet NAME (the workbook's sheets are {_list_sheets(sheets)})"
     )
     raise InputError(msg)
+
+
+def _filled_columns(row: Sequence[CellValue]) -> set[int]:
+    return {column for column, value in enumerate(row) if _cell_is_filled(value)}
 
 
 def _skipped_rows_note(
@@ -205,6 +224,50 @@ def _skipped_rows_note(
         f"{'was' if len(skipped) == 1 else 'were'} not read, as a title"
     )
     return (note,)
+
+
+def _check_formula_cells(data: bytes, sheet: str, location: str, header_index: int) -> None:
+    """Raise :class:`InputError` for error values and unsaved formulas in an .xlsx sheet.
+
+    python-calamine gives both as empty cells, which would read as unanswered.
+    NOTE: only .xlsx and .xlsm sheets are checked. An .ods file stores an error
+    as its text (``#DIV/0!``, ``Err:502``), which is then an unrecognised value,
+    and errors in .xls files are not detected.
+    """
+    from ccpm_plugins.sources.xlsx_formula_cells import find_formula_cells
+
+    if not data.startswith(b"PK\x03\x04"):
+        return
+    found = find_formula_cells(data, sheet).from_row(header_index + 1)
+    if found.errors:
+        listed = _list_cells([f"{cell} ({value})" for cell, value in found.errors])
+        msg = (
+            f"{location}: {_cells_noun(len(found.errors))} {listed} "
+            f"{'holds an error value' if len(found.errors) == 1 else 'hold error values'} "
+            "instead of an answer; correct the formulas or type the answers, save the "
+            "workbook and read it again"
+        )
+        raise InputError(msg)
+    if found.unsaved:
+        listed = _list_cells(list(found.unsaved))
+        msg = (
+            f"{location}: {_cells_noun(len(found.unsaved))} {listed} "
+            f"{'holds a formula' if len(found.unsaved) == 1 else 'hold formulas'} without a "
+            "saved result, as written by programs that do not compute formulas; open the "
+            "workbook in a spreadsheet program, save it there, and read it again"
+        )
+        raise InputError(msg)
+
+
+def _cells_noun(count: int) -> str:
+    return "cell" if count == 1 else "cells"
+
+
+def _list_cells(cells: Sequence[str]) -> str:
+    listed = ", ".join(cells[:_MAX_CELLS_LISTED])
+    if len(cells) > _MAX_CELLS_LISTED:
+        listed += f" and {len(cells) - _MAX_CELLS_LISTED} more"
+    return listed
 
 
 def _cell_is_filled(value: CellValue) -> bool:

@@ -17,12 +17,13 @@ from alembic.script import ScriptDirectory
 
 from ccpm_core.exercise_errors import StoreError
 
-__all__ = ["HEAD", "current_revision", "upgrade_schema"]
+__all__ = ["HEAD", "current_revision", "migration_config", "upgrade_schema"]
 
 HEAD = "head"
 
 
-def _config(connection: sa.Connection | None = None) -> Config:
+def migration_config(connection: sa.Connection | None = None) -> Config:
+    """Return the Alembic configuration of the store's migrations, on ``connection`` if given."""
     config = Config()
     location = resources.files("ccpm_plugins.store") / "migrations"
     config.set_main_option("script_location", str(location))
@@ -41,7 +42,7 @@ def upgrade_schema(connection: sa.Connection, revision: str = HEAD, where: str =
     ``where`` names the store in messages. Raises StoreError when the database
     carries a revision this ccpm does not know, which means a newer ccpm wrote it.
     """
-    config = _config(connection)
+    config = migration_config(connection)
     scripts = ScriptDirectory.from_config(config)
     found = current_revision(connection)
     known = {script.revision for script in scripts.walk_revisions()}

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -85,7 +85,8 @@ def open_store(location: str | sa.URL | None = None, *, revision: str = HEAD) ->
     try:
         with engine.begin() as connection:
             upgrade_schema(connection, revision, where)
-    except OperationalError as error:
+    except DatabaseError as error:
+        # Also a file that is not a SQLite database ("file is not a database").
         engine.dispose()
         msg = f"cannot open the store {where}: {_first_line(error.orig)}"
         raise StoreError(msg) from None
@@ -138,7 +139,10 @@ class ExerciseStore:
                 "read it again and redo your change"
             )
             raise ConflictError(msg) from None
-        except OperationalError as error:
+        except IntegrityError:
+            # Callers turn a lost race for a unique key into ConflictError.
+            raise
+        except DatabaseError as error:
             msg = f"the store {self.where} failed: {_first_line(error.orig)}"
             raise StoreError(msg) from None
 

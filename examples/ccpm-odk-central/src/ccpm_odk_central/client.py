@@ -6,29 +6,34 @@ and password, and sends the session token, or the token it was given, as
 ``/v1/projects/{projectId}/forms/{xmlFormId}.svc/Submissions``, in pages of
 ``$top`` submissions from ``$skip``. With ``$count=true`` each page carries
 the total in ``@odata.count``, and every page but the last links the next
-one in ``@odata.nextLink``.
+one in ``@odata.nextLink``. Reading stops with an error when the pages could
+go on without end: a next link to a page already read, an empty page that
+links another, more submissions than the count, or more pages than the count
+needs.
 
 Credentials travel only in the request body of the sign-in and in headers,
-never in a URL, a message or a log.
+never in a URL, a message or a log. Text from the server reaches a message
+only through :meth:`HttpClient.clean`, which removes the password and tokens.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
 from ccpm_core.errors import SourceError
-from ccpm_plugins.sources.http_client import HttpClient, RetryPolicy
+from ccpm_plugins.sources.http_client import HttpClient, RetryPolicy, display_url
 
 from ccpm_odk_central.settings import Credentials, FormAddress
 
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["PAGE_SIZE", "OdkCentralClient", "SubmissionPage"]
+__all__ = ["PAGE_SIZE", "OdkCentralClient", "PagingCheck", "SubmissionPage"]
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +68,11 @@ class OdkCentralClient:
     ) -> None:
         self.server = server
         self._credentials = credentials
-        self._http = HttpClient(policy=policy, headers={"Accept": "application/json"})
+        self._http = HttpClient(
+            policy=policy,
+            headers={"Accept": "application/json"},
+            secrets=[secret for secret in (credentials.password, credentials.token) if secret],
+        )
         self._token: str | None = credentials.token
 
     def close(self) -> None:
@@ -102,6 +111,7 @@ class OdkCentralClient:
         if not isinstance(token, str) or not token:
             msg = f"POST {url} returned no session token; check that --server is ODK Central"
             raise SourceError(msg)
+        self._http.add_secret(token)
         # NOTE: the session is not closed at the end; it stays valid until it expires on
         # the server.
         self._token = token
@@ -130,9 +140,10 @@ class OdkCentralClient:
     ) -> Iterator[SubmissionPage]:
         """Yield every page of the form's submissions, following ``@odata.nextLink``.
 
-        Raises :class:`SourceError` when a page does not have the OData shape, when
-        a next link leaves the form's feed (the token would go with it) or
-        repeats an earlier page.
+        Raises :class:`SourceError` when a page does not have the OData shape, and
+        when a next link leaves the form's feed, because the token would go with
+        it. Raises it too when the pages could go on without end: see
+        :class:`PagingCheck`.
         """
         if page_size < 1:
             msg = f"the page size must be a positive number of submissions, not {page_size}"
@@ -147,14 +158,17 @@ class OdkCentralClient:
             "was not found; check --project-id and --form-id"
         )
 
+        check = PagingCheck(self.server, page_size)
+
         while url is not None:
             seen.add(url)
-            page = _parse_page(self._get(url, not_found), url)
-            logger.debug("Read %d submissions from %s", len(page.submissions), url)
+            page = _parse_page(self._get(url, not_found), url, self._http.clean)
+            logger.debug("Read %d submissions from %s", len(page.submissions), display_url(url))
+            check.add(page)
             yield page
             url = page.next_url
             if url is not None:
-                url = _checked_next_link(url, feed, seen)
+                url = _checked_next_link(url, feed, seen, self._http.clean)
 
     def _get(self, url: str, not_found: str) -> requests.Response:
         credentials = self._credentials
@@ -178,7 +192,69 @@ class OdkCentralClient:
         return self._http.request("GET", url, headers=headers, hint=hint)
 
 
-def _parse_page(response: requests.Response, url: str) -> SubmissionPage:
+@attrs.define
+class PagingCheck:
+    """Stops a read whose pages could go on without end, with an error naming the server.
+
+    A read fails on an empty page that still links a next page, when the
+    submissions received exceed the latest ``@odata.count``, and when the
+    pages outnumber what the count needs. The page size the server serves is
+    the size of its first page that links another, or ``page_size``. The
+    pages needed are the count divided by that size, plus a margin of 2 pages
+    and 10 % for submissions that arrive during the read.
+    """
+
+    server: str
+    page_size: int
+    pages: int = 0
+    received: int = 0
+    served_page_size: int | None = None
+
+    def add(self, page: SubmissionPage) -> None:
+        """Count a page; raise SourceError when the read should stop."""
+        self.pages += 1
+        self.received += len(page.submissions)
+        if page.next_url is not None and self.served_page_size is None and page.submissions:
+            self.served_page_size = len(page.submissions)
+
+        if page.next_url is not None and not page.submissions:
+            problem = (
+                f"sent an empty page of submissions that still links a next page "
+                f"(page {self.pages}, after {self.received} submissions)"
+            )
+            raise SourceError(self._message(problem))
+        if self.received > page.count:
+            problem = (
+                f"sent {self.received} submissions by page {self.pages} but counts only "
+                f"{page.count}: its pages overlap and resent submissions, or submissions were "
+                "deleted while they were read"
+            )
+            raise SourceError(self._message(problem))
+        limit = self.page_limit(page.count)
+        if self.pages > limit:
+            problem = (
+                f"sent more than {limit} pages for {page.count} submissions, the most that "
+                f"pages of {self.served_page_size or self.page_size} submissions need with a margin"
+            )
+            raise SourceError(self._message(problem))
+
+    def page_limit(self, count: int) -> int:
+        """Return the maximum number of pages that ``count`` submissions may come in."""
+        size = min(self.served_page_size or self.page_size, self.page_size)
+        needed = max(math.ceil(count / size), 1)
+        return needed + 2 + needed // 10
+
+    def _message(self, problem: str) -> str:
+        return (
+            f"the ODK Central server {self.server} {problem}, so reading stopped. Run the "
+            "command again; if it fails again, ask the server's administrator to check "
+            "ODK Central"
+        )
+
+
+def _parse_page(
+    response: requests.Response, url: str, clean: Callable[[str], str]
+) -> SubmissionPage:
     body = _json_object(response, url)
     submissions = body.get("value")
     count = body.get("@odata.count")
@@ -191,12 +267,15 @@ def _parse_page(response: requests.Response, url: str) -> SubmissionPage:
         msg = f"GET {url} returned no '@odata.count'; the server may not be ODK Central"
         raise SourceError(msg)
     if next_url is not None and not isinstance(next_url, str):
-        msg = f"GET {url} returned an '@odata.nextLink' that is not an address: {next_url!r}"
+        msg = (
+            f"GET {display_url(url)} returned an '@odata.nextLink' that is not an address: "
+            f"{clean(repr(next_url))}"
+        )
         raise SourceError(msg)
     return SubmissionPage(url, submissions, count, next_url or None)
 
 
-def _checked_next_link(link: str, feed: str, seen: set[str]) -> str:
+def _checked_next_link(link: str, feed: str, seen: set[str], clean: Callable[[str], str]) -> str:
     """Resolve a next link and check that it stays on the form's feed and is new."""
     url = urllib.parse.urljoin(feed, link)
     target = urllib.parse.urlsplit(url)
@@ -209,13 +288,16 @@ def _checked_next_link(link: str, feed: str, seen: set[str]) -> str:
     if not same_feed:
         # Following it would send the token to another address.
         msg = (
-            f"the server's '@odata.nextLink' {link!r} leaves the form's feed {feed}; "
+            f"the server's '@odata.nextLink' {clean(repr(link))} leaves the form's feed {feed}; "
             "the pages were not read further. Check that the server's configured public "
             "address matches --server"
         )
         raise SourceError(msg)
     if url in seen:
-        msg = f"the server's '@odata.nextLink' goes back to a page already read: {url}"
+        msg = (
+            "the server's '@odata.nextLink' goes back to a page already read: "
+            f"{clean(display_url(url))}"
+        )
         raise SourceError(msg)
     return url
 

@@ -108,9 +108,12 @@ class OdkCentralSource(SurveySource):
             )
             raise SourceError(msg)
         if len(submissions) != count:
+            # The pages have been checked not to exceed the count, so some are missing here.
             msg = (
-                f"{source}: the server counts {count} submissions but sent {len(submissions)}; "
-                "submissions probably arrived while they were read, so run the command again"
+                f"{source}: the server counts {count} submissions but sent {len(submissions)}: "
+                "submissions arrived or were deleted while they were read, or the server's "
+                "pages skipped some. Run the command again; if it fails again, ask the "
+                "server's administrator to check ODK Central"
             )
             raise SourceError(msg)
         return raw_responses(submissions, source=source, review=review)

@@ -13,7 +13,7 @@ import urllib.parse
 
 import attrs
 from ccpm_core.errors import InputError, SourceError
-from ccpm_plugins.sources.http_client import is_loopback_host
+from ccpm_plugins.sources.http_client import is_loopback_host, redact_userinfo
 
 __all__ = [
     "DEFAULT_EMAIL_VARIABLE",
@@ -136,26 +136,41 @@ def read_credentials(
 def normalise_server(server: str) -> str:
     """Return the server address as ``scheme://host[:port][/prefix]`` without a trailing slash.
 
-    Raises :class:`SourceError` for an address that is not http or https,
-    has no host, carries a user name or password, or uses plain http on a
-    host other than this machine, which would send the credentials unencrypted.
+    Raises :class:`SourceError` for an address that has no scheme, is not
+    http or https, has no host, carries a user name or password, or uses
+    plain http on a host other than this machine, which would send the
+    credentials unencrypted. A scheme-less address is rejected rather than
+    guessed, because a guess would send the credentials to an address the
+    user did not type. Messages show the address without its user name or
+    password.
     """
     text = server.strip()
-    if "://" not in text:
-        text = f"https://{text}"
-    parts = urllib.parse.urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        msg = f"{server!r} is not a server address; give one such as https://central.example.org"
-        raise SourceError(msg)
-    if parts.username is not None or parts.password is not None:
+    address_shown = redact_userinfo(text)
+    # Checked first, so that no later message can show a password typed into the address.
+    if "@" in text.partition("?")[0].partition("#")[0]:
         msg = (
-            "the ODK Central server address contains a user name or password; remove them and "
-            f"put the credentials in {DEFAULT_EMAIL_VARIABLE} and {DEFAULT_PASSWORD_VARIABLE}"
+            f"the ODK Central server address {address_shown!r} contains a user name or password; "
+            f"remove them and put the credentials in {DEFAULT_EMAIL_VARIABLE} and "
+            f"{DEFAULT_PASSWORD_VARIABLE}"
         )
+        raise SourceError(msg)
+    if text and "://" not in text:
+        msg = (
+            f"the server address {address_shown!r} has no scheme; add https:// in front of it, "
+            f"as in --server https://{address_shown}"
+        )
+        raise SourceError(msg)
+    parts = urllib.parse.urlsplit(text)
+    try:
+        port_is_valid = parts.port is None or parts.port > 0
+    except ValueError:
+        port_is_valid = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_is_valid:
+        msg = f"{address_shown!r} is not a server address; give one such as https://central.example.org"
         raise SourceError(msg)
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         msg = (
-            f"{server!r} uses http://, which would send the credentials unencrypted; "
+            f"{address_shown!r} uses http://, which would send the credentials unencrypted; "
             "use the https:// address of the server"
         )
         raise SourceError(msg)

@@ -4,12 +4,15 @@ ODK Central nests the answers of a group in an object named after the group,
 so ``{"profile": {"instrument": "partner"}}`` becomes the column
 ``profile/instrument``. ccpm matches such a column to a question by the last
 part of the path. Every value becomes text: null as ``""``, numbers as written,
-booleans as ``true``/``false``, and a GeoJSON point as its JSON.
+booleans as ``true``/``false``, and a GeoJSON point as its JSON. NaN and
+Infinity, which JSON does not allow, are read as missing answers with a note.
 
 System fields never reach the table: ``__id`` (the submission id) is used
 only to find a submission listed twice, ``__system`` only for the review
 state, and ``meta``, the form's metadata questions (``start``, ``deviceid``
-and the like) and the links to repeat groups are dropped with one note each.
+and the like, at any depth) and the links to repeat groups are dropped with
+one note each. A submission whose shape ODK Central never sends, a list in
+place of a group or two keys that give the same column, is an error.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from __future__ import annotations
 import enum
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
-from ccpm_core.errors import InputError
+from ccpm_core.errors import InputError, SourceError
 from ccpm_core.responses import Exclusion, ExclusionReason, RawResponses
 
 __all__ = [
@@ -34,7 +38,7 @@ __all__ = [
 ]
 
 SYSTEM_FIELDS = frozenset({"__id", "__system", "meta"})
-"""Top-level fields that ODK Central adds to every submission."""
+"""Top-level fields that ODK Central adds to every submission; dropped at any depth."""
 
 METADATA_QUESTIONS = frozenset(
     {
@@ -48,9 +52,17 @@ METADATA_QUESTIONS = frozenset(
         "username",
         "email",
         "audit",
+        "start-geopoint",
+        "background-audio",
+        "instanceID",
+        "instanceName",
+        "deprecatedID",
     }
 )
-"""Names of XLSForm metadata questions, whose answers the device fills in and may identify."""
+"""Names of XLSForm metadata questions and submission identifiers, dropped at any depth.
+
+The device fills these in, and they may identify the respondent.
+"""
 
 _ODATA_ANNOTATION = "@odata."
 
@@ -92,34 +104,77 @@ class FlatSubmission:
     """Paths of metadata fields that were not read."""
     repeats: frozenset[str]
     """Paths of repeat groups, which the OData feed links instead of including."""
+    not_numbers: frozenset[str] = frozenset()
+    """Paths whose value was NaN or Infinity, read as missing answers."""
+
+
+@attrs.define
+class _Flattening:
+    """The state of one submission's flattening: answers and the key chain behind each path."""
+
+    answers: dict[str, str] = attrs.field(factory=dict)
+    origins: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    dropped: set[str] = attrs.field(factory=set)
+    repeats: set[str] = attrs.field(factory=set)
+    not_numbers: set[str] = attrs.field(factory=set)
+
+    def add(self, keys: tuple[str, ...], value: Any) -> None:
+        key = keys[-1]
+        path = "/".join(keys)
+        if key in SYSTEM_FIELDS or key in METADATA_QUESTIONS:
+            self.dropped.add(path)
+            return
+        if _ODATA_ANNOTATION in key:
+            # "visits@odata.navigationLink": a repeat group, served at its own address.
+            self.repeats.add(path.split("@", 1)[0])
+            return
+        if isinstance(value, dict) and not _is_geojson(value):
+            for child_key, child in value.items():
+                self.add((*keys, str(child_key)), child)
+            return
+        if isinstance(value, list):
+            msg = (
+                f"the field {_key_chain(keys)} is a list, which ODK Central sends for no "
+                "question or group, so its answers cannot be read; check that --server "
+                "is ODK Central"
+            )
+            raise SourceError(msg)
+
+        if path in self.answers:
+            msg = (
+                f"the fields {_key_chain(self.origins[path])} and {_key_chain(keys)} both "
+                f"give the column {path!r}, so one would hide the other; rename one of them "
+                "in the form"
+            )
+            raise SourceError(msg)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.not_numbers.add(path)
+            value = None
+        self.answers[path] = _text(value)
+        self.origins[path] = keys
+
+
+def _key_chain(keys: tuple[str, ...]) -> str:
+    """Name a field by its JSON keys, such as 'answers' > 'p113', which a path cannot tell apart."""
+    return " > ".join(repr(key) for key in keys)
 
 
 def flatten_submission(submission: Mapping[str, Any]) -> FlatSubmission:
-    """Flatten one OData submission into ``group/question`` paths with text values."""
-    answers: dict[str, str] = {}
-    dropped: set[str] = set()
-    repeats: set[str] = set()
+    """Flatten one OData submission into ``group/question`` paths with text values.
 
+    Raises :class:`SourceError` for a list in place of a group or an answer,
+    and for two keys that give the same column, such as a top-level key
+    ``answers/p113`` and the key ``p113`` in the group ``answers``.
+    """
+    state = _Flattening()
     for key, value in submission.items():
-        if key in SYSTEM_FIELDS or key in METADATA_QUESTIONS:
-            dropped.add(key)
-            continue
-        _flatten_into(answers, repeats, key, key, value)
-    return FlatSubmission(answers, frozenset(dropped), frozenset(repeats))
-
-
-def _flatten_into(
-    answers: dict[str, str], repeats: set[str], key: str, path: str, value: Any
-) -> None:
-    if _ODATA_ANNOTATION in key:
-        # "visits@odata.navigationLink": a repeat group, served at its own address.
-        repeats.add(path.split("@", 1)[0])
-        return
-    if isinstance(value, dict) and not _is_geojson(value):
-        for child_key, child in value.items():
-            _flatten_into(answers, repeats, child_key, f"{path}/{child_key}", child)
-        return
-    answers[path] = _text(value)
+        state.add((str(key),), value)
+    return FlatSubmission(
+        state.answers,
+        frozenset(state.dropped),
+        frozenset(state.repeats),
+        frozenset(state.not_numbers),
+    )
 
 
 def _is_geojson(value: Mapping[str, Any]) -> bool:
@@ -152,6 +207,8 @@ def raw_responses(
     Row numbers count the submissions as rows of a spreadsheet whose header
     is row 1. A submission listed a second time is excluded as a duplicate,
     and one whose review state ``review`` leaves out as not approved.
+    Raises :class:`SourceError` naming the row for a submission that cannot
+    be flattened, and when ``review`` leaves out every submission.
     """
     import pandas as pd
 
@@ -160,6 +217,8 @@ def raw_responses(
     exclusions: list[Exclusion] = []
     dropped: set[str] = set()
     repeats: set[str] = set()
+    not_numbers: Counter[str] = Counter()
+    left_out_states: Counter[str] = Counter()
     seen_ids: set[str] = set()
 
     for position, submission in enumerate(submissions):
@@ -167,12 +226,22 @@ def raw_responses(
         exclusion = _exclusion(submission, row, review, seen_ids)
         if exclusion is not None:
             exclusions.append(exclusion)
+            if exclusion.reason is ExclusionReason.NOT_APPROVED:
+                left_out_states[_review_state(submission) or "received"] += 1
             continue
-        flat = flatten_submission(submission)
+        try:
+            flat = flatten_submission(submission)
+        except SourceError as error:
+            msg = f"{source}, row {row}: {error}"
+            raise SourceError(msg) from None
         rows.append(flat.answers)
         row_numbers.append(row)
         dropped |= flat.dropped
         repeats |= flat.repeats
+        not_numbers.update(flat.not_numbers)
+
+    if not rows and left_out_states:
+        raise SourceError(_all_left_out_message(source, review, left_out_states))
 
     columns = list(dict.fromkeys(path for row in rows for path in row))
     table = pd.DataFrame(
@@ -180,7 +249,7 @@ def raw_responses(
         columns=pd.Index(columns, dtype=object),
         dtype=object,
     )
-    all_notes = [*_field_notes(dropped, repeats), *notes]
+    all_notes = [*_field_notes(dropped, repeats), *_not_number_notes(not_numbers), *notes]
     return RawResponses(
         source=source,
         table=table,
@@ -201,12 +270,38 @@ def _exclusion(
             return Exclusion(row, ExclusionReason.DUPLICATE, detail)
         seen_ids.add(submission_id)
 
-    system = submission.get("__system")
-    state = system.get("reviewState") if isinstance(system, Mapping) else None
+    state = _review_state(submission)
     if not review.keeps(state):
         detail = f"review state in ODK Central: {state or 'received'}"
         return Exclusion(row, ExclusionReason.NOT_APPROVED, detail)
     return None
+
+
+def _review_state(submission: Mapping[str, Any]) -> str | None:
+    system = submission.get("__system")
+    state = system.get("reviewState") if isinstance(system, Mapping) else None
+    return state if isinstance(state, str) else None
+
+
+def _all_left_out_message(source: str, review: ReviewFilter, states: Counter[str]) -> str:
+    total = sum(states.values())
+    counts = ", ".join(f"{state} {count}" for state, count in sorted(states.items()))
+    return (
+        f"{source}: --review-state {review.value} left out all {total} submission"
+        f"{'s' if total != 1 else ''} of the form (review state in ODK Central: {counts}), "
+        "so there is nothing to score. Review the submissions in ODK Central, or read "
+        "them all with --review-state all"
+    )
+
+
+def _not_number_notes(not_numbers: Counter[str]) -> list[str]:
+    if not not_numbers:
+        return []
+    columns = ", ".join(f"{path} ({count})" for path, count in sorted(not_numbers.items()))
+    return [
+        "the server sent NaN or Infinity, which JSON does not allow, in these columns "
+        f"(answers each); they were read as missing answers: {columns}"
+    ]
 
 
 def _field_notes(dropped: set[str], repeats: set[str]) -> list[str]:

@@ -26,7 +26,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ccpm_core.errors import SourceError
-from ccpm_plugins.sources.http_client import HttpClient, RetryPolicy, is_loopback_host
+from ccpm_plugins.sources.http_client import (
+    HttpClient,
+    RetryPolicy,
+    is_loopback_host,
+    redact_userinfo,
+)
 
 if TYPE_CHECKING:
     import requests
@@ -111,31 +116,35 @@ def normalise_server(server: str) -> str:
     other than this machine, which would send the token unencrypted. A
     scheme-less address such as ``kf.kobotoolbox.org`` is rejected rather than
     guessed, because a guess would send the token to an address the user did not type.
+    Messages show the address without its user name or password.
     """
     text = server.strip()
+    address_shown = redact_userinfo(text)
+    # Checked first, so that no later message can show a password typed into the address.
+    # requests would send user information as Basic authentication in place of the token.
+    if "@" in text.partition("?")[0].partition("#")[0]:
+        msg = (
+            f"the KoboToolbox server address {address_shown!r} contains a user name or password; "
+            "remove them and put the API token in the environment variable KOBO_TOKEN "
+            "(or --token-env)"
+        )
+        raise SourceError(msg)
     if text and "://" not in text:
         msg = (
-            f"the server address {server!r} has no scheme; add https:// in front of it, "
-            f"as in --server https://{text}"
+            f"the server address {address_shown!r} has no scheme; add https:// in front of it, "
+            f"as in --server https://{address_shown}"
         )
         raise SourceError(msg)
     parts = urllib.parse.urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         msg = (
-            f"{server!r} is not a server address; give one such as "
+            f"{address_shown!r} is not a server address; give one such as "
             "https://kf.kobotoolbox.org or https://eu.kobotoolbox.org"
-        )
-        raise SourceError(msg)
-    if parts.username is not None or parts.password is not None:
-        # requests would send these as Basic authentication in place of the token.
-        msg = (
-            "the KoboToolbox server address contains a user name or password; remove them "
-            "and put the API token in the environment variable KOBO_TOKEN (or --token-env)"
         )
         raise SourceError(msg)
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         msg = (
-            f"{server!r} uses http://, which would send the API token unencrypted; "
+            f"{address_shown!r} uses http://, which would send the API token unencrypted; "
             "use the https:// address of the server"
         )
         raise SourceError(msg)

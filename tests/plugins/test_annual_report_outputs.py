@@ -1,0 +1,114 @@
+"""The annual-report command writing several formats at once, with long lists shortened."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from ccpm_core.portfolio_regions import REGIONS
+from cli_runner import run
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "core"))
+from portfolio_fixtures import document, level
+
+# 26 African countries whose health cluster ran in 2025 (sections at 60 and up) and
+# 2026 (sections at 40 and up): 26 clusters compared, one more than the report shows.
+COUNTRIES = REGIONS["Africa"][:26]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "results"
+    root.mkdir()
+    for number, country in enumerate(COUNTRIES):
+        for year, score in ((2025, 60.0), (2026, 40.0)):
+            # A tenth of a point per country keeps every document distinct.
+            scores = level(default=score + number / 10)
+            doc = document(f"ex-{number}-{year}", year, scores, country=country)
+            (root / f"ex-{number}-{year}.json").write_text(json.dumps(doc), encoding="utf-8")
+    return root
+
+
+def test_three_formats_at_once(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = [tmp_path / f"annual.{ending}" for ending in ("docx", "html", "xlsx")]
+    options = [part for output in outputs for part in ("-o", str(output))]
+
+    code, out, err = run(["annual-report", str(folder), "--year", "2026", *options], capsys)
+
+    assert code == 0, err
+    for output in outputs:
+        assert output.stat().st_size > 0
+        assert f"Annual report written to {output}" in out
+
+
+def test_html_shortens_change(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "annual.html"
+
+    run(["annual-report", str(folder), "--year", "2026", "-o", str(output)], capsys)
+
+    html = output.read_text(encoding="utf-8")
+    assert (
+        "This table shows 25 rows of 26. 1 more row is listed in the workbook (XLSX) of "
+        "this report." in html
+    )
+    assert "Change against the previous year by region" in html
+
+
+def test_workbook_keeps_every_row(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "annual.xlsx"
+
+    run(["annual-report", str(folder), "--year", "2026", "-o", str(output)], capsys)
+
+    workbook = load_workbook(output)
+    [title] = [name for name in workbook.sheetnames if name.startswith("Change against")]
+    sheet = workbook[title]
+    countries = [sheet.cell(row, 2).value for row in range(3, 3 + len(COUNTRIES))]
+    assert sorted(countries) == sorted(COUNTRIES)
+    assert sheet.cell(3, 1).value == "Africa"
+
+
+def test_output_named_twice(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = str(tmp_path / "annual.html")
+
+    code, _, err = run(
+        ["annual-report", str(folder), "--year", "2026", "-o", output, "-o", output], capsys
+    )
+
+    assert code == 2
+    assert "given twice with -o" in err
+
+
+def test_unknown_ending_among_outputs(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    html = tmp_path / "annual.html"
+
+    code, _, err = run(
+        [
+            "annual-report",
+            str(folder),
+            "--year",
+            "2026",
+            "-o",
+            str(html),
+            "-o",
+            str(tmp_path / "a.pdf"),
+        ],
+        capsys,
+    )
+
+    assert code == 2
+    assert "use .docx, .html or .xlsx" in err
+    assert not html.exists()
