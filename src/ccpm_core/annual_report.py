@@ -26,6 +26,7 @@ from ccpm_core.framework import Status
 from ccpm_core.i18n import N_, plural_translator, translator
 from ccpm_core.locale_format import NO_VALUE, format_number, format_percent, format_score
 from ccpm_core.portfolio_tables import ColumnKind, PortfolioTable, annual_tables
+from ccpm_core.portfolio_trends import name_key
 from ccpm_core.report_model import (
     Block,
     Cell,
@@ -41,9 +42,11 @@ from ccpm_core.report_text import status_label
 from ccpm_core.scoring import classify
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ccpm_core.portfolio import Portfolio
 
-__all__ = ["build_annual_report", "format_table_cell", "level_label"]
+__all__ = ["build_annual_report", "format_table_cell", "hub_label", "level_label"]
 
 _LEVEL_LABELS = {"national": N_("National"), "subnational": N_("Sub-national")}
 _REPORT_TABLE_KEYS = frozenset(
@@ -139,6 +142,14 @@ def level_label(level: str, language: str) -> str:
     return translator(language)(_LEVEL_LABELS.get(level, level))
 
 
+def hub_label(hub: str, language: str) -> str:
+    """Return a hub name as it is, or "National" in ``language`` for the national level.
+
+    The portfolio tables hold ``""`` in their hub column on national rows.
+    """
+    return hub if hub else translator(language)(_LEVEL_LABELS["national"])
+
+
 def format_table_cell(value: Any, kind: ColumnKind, language: str) -> str:
     """Format one value of a portfolio table for reading; NaN and None give a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -195,19 +206,38 @@ def _summary(current: Portfolio, tables: dict[str, PortfolioTable], language: st
         )
 
     change = tables["change_from_previous_year"].frame
-    weakening = tables["confirmed_weakening"].frame
     blocks.append(
         Paragraph(
-            _(
-                "Clusters compared with the previous year: {compared}. Functions weak in two "
-                "exercises in a row: {weakening}."
-            ).format(
-                compared=format_number(len(change), language),
-                weakening=format_number(len(weakening), language),
+            _("Clusters compared with the previous year: {compared}.").format(
+                compared=format_number(len(change), language)
             )
         )
     )
+    blocks.append(_weakening_summary(tables["confirmed_weakening"].frame, language))
     return blocks
+
+
+def _weakening_summary(weakening: pd.DataFrame, language: str) -> Paragraph:
+    """Count the confirmed weakening per cluster, as a global cluster coordinator reads it.
+
+    The table has one row per level (national and each hub) and function, so
+    a function weak both nationally and in a hub of the same cluster is one
+    weak function of that cluster but two rows.
+    """
+    _ = translator(language)
+    clusters = name_key(weakening["country"]) + "\x1f" + name_key(weakening["cluster"])
+    functions = clusters + "\x1f" + weakening["function"].astype(str)
+    return Paragraph(
+        _(
+            "Clusters with a function weak in two exercises in a row: {clusters}. Functions "
+            "weak in two exercises in a row, counted once per cluster: {functions} ({rows} "
+            "when the national level and each hub count apart)."
+        ).format(
+            clusters=format_number(clusters.nunique(), language),
+            functions=format_number(functions.nunique(), language),
+            rows=format_number(len(weakening), language),
+        )
+    )
 
 
 def _withheld_note(min_cell_size: int, language: str) -> str:
@@ -237,6 +267,8 @@ def _table_blocks(table: PortfolioTable, language: str, level: int = 2) -> list[
                 text = withheld_text
             elif column.key == "level":
                 text = level_label(str(value), language)
+            elif column.key == "hub":
+                text = hub_label(str(value), language)
             elif column.key == "title":
                 text = _(str(value))
             else:
@@ -244,12 +276,9 @@ def _table_blocks(table: PortfolioTable, language: str, level: int = 2) -> list[
             cells.append(Cell(text, numeric=column.kind is not ColumnKind.TEXT))
         rows.append(tuple(cells))
 
+    # The heading above names the table, so the table has no caption repeating it.
     blocks.append(
-        Table(
-            header=tuple(_(column.header) for column in table.columns),
-            rows=tuple(rows),
-            caption=_(table.title),
-        )
+        Table(header=tuple(_(column.header) for column in table.columns), rows=tuple(rows))
     )
     if table.note:
         blocks.append(Paragraph(_(table.note), emphasis=True))

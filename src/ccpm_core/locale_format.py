@@ -36,6 +36,7 @@ __all__ = [
     "format_date",
     "format_number",
     "format_percent",
+    "format_points",
     "format_score",
 ]
 
@@ -89,6 +90,33 @@ def format_number(value: float | None, language: str) -> str:
             locale=_locale(language),
             numbering_system=_NUMBERING_SYSTEM,
         )
+
+
+def format_points(value: float | None, language: str) -> str:
+    """Format a difference of scores in percentage points with its sign and one decimal.
+
+    The value is rounded half up from the shortest decimal form of the float,
+    as :func:`format_percent` rounds scores, so 6.25 shows as ``+6.3`` and a
+    whole number keeps its decimal (``+25.0``, ``+25,0`` in French). A
+    positive value gets "+" and a negative one the minus sign U+2212; a value
+    that rounds to 0 gets no sign. None gives :data:`NO_VALUE`.
+    """
+    if value is None:
+        return NO_VALUE
+    locale = _locale(language)
+
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        rounded = _exact(value).quantize(decimal.Decimal("0.1"))
+    pattern = copy.copy(locale.decimal_formats[None])
+    pattern.frac_prec = (1, 1)
+    text: str = pattern.apply(abs(rounded), locale, numbering_system=_NUMBERING_SYSTEM)
+
+    if rounded > 0:
+        return "+" + text
+    if rounded < 0:
+        return "\u2212" + text
+    return text
 
 
 def format_date(date: dt.date, language: str) -> str:

@@ -18,7 +18,6 @@ import attrs
 
 from ccpm_core.disclosure import (
     DEFAULT_MIN_CELL_SIZE,
-    Suppression,
     check_min_cell_size,
     suppress_small_cells,
 )
@@ -56,7 +55,10 @@ from ccpm_core.report_suppression import (
     level_rests_on_few_partners,
     level_scores_withheld,
     partner_score_withheld,
+    shown_total_rates,
+    type_count_suppression,
     unit_count_suppression,
+    withheld_organisation_types,
 )
 from ccpm_core.report_text import format_points, method_label, status_label
 from ccpm_core.responses import ExclusionReason
@@ -210,7 +212,9 @@ class _ReportBuilder:
             if level_rests_on_few_partners(level, self.protection.min_cell_size):
                 blocks.append(Paragraph(self._few_partners_note(level), emphasis=True))
 
-        suppression = self._type_suppression(rates)
+        suppression = type_count_suppression(rates, self.protection.min_cell_size)
+        withheld = withheld_organisation_types(rates, suppression)
+        total_overall, total_effective = shown_total_rates(rates, withheld)
         rows: list[tuple[Cell, ...]] = []
         for type_rates, hidden in zip(rates.by_type, suppression.cells, strict=False):
             option = type_scale.option(type_rates.organisation_type)
@@ -236,12 +240,8 @@ class _ReportBuilder:
                     Cell("", numeric=True),
                 )
             )
-        rows.append(
-            (
-                Cell(_("Total")),
-                *self._rate_cells(rates.overall, rates.effective, suppression.total),
-            )
-        )
+        # The total is the number of partners stated above, so it is never withheld.
+        rows.append((Cell(_("Total")), *self._rate_cells(total_overall, total_effective)))
         blocks.append(
             Table(
                 header=(
@@ -266,36 +266,56 @@ class _ReportBuilder:
                     )
                 )
             )
-        blocks += self._count_check_notes(rates, suppression)
-        if rates.types_without_count:
-            names = ", ".join(self._organisation_type_name(c) for c in rates.types_without_count)
-            blocks.append(
-                Paragraph(
-                    _(
-                        "The coordinator gave no count for some organisation types whose "
-                        "partners answered ({types}), so the total rates are not computed."
-                    ).format(types=names)
-                )
-            )
+        blocks += self._count_check_notes(rates, withheld, total_overall, total_effective)
+        blocks += self._missing_count_notes(rates, withheld)
         return blocks
 
-    def _count_check_notes(self, rates: ResponseRates, suppression: Suppression) -> list[Block]:
+    def _missing_count_notes(self, rates: ResponseRates, withheld: frozenset[str]) -> list[Block]:
+        """Explain total rates left without a base, naming only the types whose counts are shown.
+
+        When a withheld type has no count, the note names no type, because
+        naming the others would reveal whether the withheld type's partners
+        answered. Without any coordinator count, the note above says enough.
+        """
+        if rates.coordinators_reporting == 0:
+            return []
+        uncounted_withheld = any(
+            type_rates.overall.base is None and type_rates.organisation_type in withheld
+            for type_rates in rates.by_type
+        )
+        if uncounted_withheld:
+            text = self._(
+                "The coordinator gave no count for some organisation types, so the total "
+                "rates are not computed."
+            )
+        elif rates.types_without_count:
+            names = ", ".join(self._organisation_type_name(c) for c in rates.types_without_count)
+            text = self._(
+                "The coordinator gave no count for some organisation types whose "
+                "partners answered ({types}), so the total rates are not computed."
+            ).format(types=names)
+        else:
+            return []
+        return [Paragraph(text)]
+
+    def _count_check_notes(
+        self,
+        rates: ResponseRates,
+        withheld: frozenset[str],
+        total_overall: RateFigure,
+        total_effective: RateFigure,
+    ) -> list[Block]:
         """Flag partner counts above the coordinator's counts, naming only the types shown.
 
         A withheld type is never named, and its excess never triggers the
-        note, because a base shown beside it would narrow down its count.
+        note, because a base shown beside it would narrow down its count. The
+        total is public, so its excess is always checked.
         """
         _ = self._
-        withheld = {
-            type_rates.organisation_type
-            for type_rates, hidden in zip(rates.by_type, suppression.cells, strict=False)
-            if hidden
-        }
         above = [code for code in rates.types_above_base if code not in withheld]
-        total_shown = not suppression.total
-        total_above = rates.effective.exceeds_base or rates.overall.exceeds_base
+        total_above = total_effective.exceeds_base or total_overall.exceeds_base
         blocks: list[Block] = []
-        if above or (total_shown and total_above):
+        if above or total_above:
             names = ", ".join(self._organisation_type_name(code) for code in above)
             blocks.append(
                 Paragraph(
@@ -346,19 +366,6 @@ class _ReportBuilder:
             Cell(self._number(effective.base), numeric=True),
             Cell(self._percent(effective.percent), numeric=True),
         )
-
-    def _type_suppression(self, rates: ResponseRates) -> Suppression:
-        """Suppress small partner counts by organisation type, then "type not given" and others.
-
-        The total is shown (it is the number of partners who answered), so
-        the complementary rule applies across the types and the untyped partners.
-        """
-        counts = [type_rates.overall.responses for type_rates in rates.by_type]
-        counts.append(rates.partners_without_type)
-        # Partners of a type the scale does not list appear in no row; their count joins
-        # the breakdown so that the cells add up to the total.
-        counts.append(max(rates.overall.responses - sum(counts), 0))
-        return suppress_small_cells(counts, self.protection.min_cell_size)
 
     def _suppression_note(self) -> str:
         return (

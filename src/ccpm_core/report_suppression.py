@@ -14,6 +14,11 @@ Each option of a select_multiple question splits the partners who answered
 it in two: those who chose the option and those who did not. The share shown
 beside the count reveals their number, so the split is suppressed as a
 breakdown whose total is shown.
+
+The partner counts by organisation type are a breakdown of the level's
+partners, whose number the report states, so their total is always shown. A
+withheld type is named in no note, and nothing else shown, such as whether
+the total rates could be computed, may reveal whether its partners answered.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import attrs
 
 from ccpm_core.disclosure import Suppression, suppress_small_cells
+from ccpm_core.rates import RateFigure, ResponseRates
 from ccpm_core.results import LevelResult, OptionCounts, Results, Score, UnitScore
 
 __all__ = [
@@ -31,7 +37,10 @@ __all__ = [
     "level_scores_withheld",
     "partner_score_withheld",
     "selection_count_suppression",
+    "shown_total_rates",
+    "type_count_suppression",
     "unit_count_suppression",
+    "withheld_organisation_types",
 ]
 
 
@@ -135,3 +144,53 @@ def selection_count_suppression(partner: OptionCounts, min_cell_size: int) -> Se
         options.append(suppression.cells[0])
         respondents_withheld = respondents_withheld or suppression.total
     return SelectionSuppression(options=tuple(options), respondents=respondents_withheld)
+
+
+def type_count_suppression(rates: ResponseRates, min_cell_size: int) -> Suppression:
+    """Decide which partner counts by organisation type to withhold at ``min_cell_size``.
+
+    Cells follow ``rates.by_type``, then the partners without a type, then the
+    partners of a type the scale does not list, so that the cells add up to
+    the level's partners. That total is the number of partners the report
+    states, so it counts as shown. When :attr:`Suppression.total` is set, every
+    cell that could hide a small count is hidden already, and the total is
+    still shown, because it reveals no more than the stated number of partners.
+    """
+    counts = [type_rates.overall.responses for type_rates in rates.by_type]
+    counts.append(rates.partners_without_type)
+    # Partners of a type the scale does not list appear in no row of the report.
+    counts.append(max(rates.overall.responses - sum(counts), 0))
+    return suppress_small_cells(counts, min_cell_size, total_shown=True)
+
+
+def withheld_organisation_types(rates: ResponseRates, suppression: Suppression) -> frozenset[str]:
+    """Return the codes of the organisation types whose partner count ``suppression`` withholds."""
+    return frozenset(
+        type_rates.organisation_type
+        for type_rates, hidden in zip(rates.by_type, suppression.cells, strict=False)
+        if hidden
+    )
+
+
+def shown_total_rates(
+    rates: ResponseRates, withheld_types: frozenset[str]
+) -> tuple[RateFigure, RateFigure]:
+    """Return the overall and effective total rates a report may show beside withheld types.
+
+    The total rates have no base when a type whose partners answered has no
+    count from the coordinator. A withheld type shows whether it has a count,
+    so a missing total base would reveal that its partners answered. The total
+    bases are dropped, then, whenever a withheld type has no count, whether
+    its partners answered or not.
+    """
+    uncounted_withheld = any(
+        type_rates.overall.base is None
+        for type_rates in rates.by_type
+        if type_rates.organisation_type in withheld_types
+    )
+    if not uncounted_withheld:
+        return rates.overall, rates.effective
+    return (
+        RateFigure(rates.overall.responses, None),
+        RateFigure(rates.effective.responses, None),
+    )

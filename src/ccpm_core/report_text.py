@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ccpm_core import locale_format
 from ccpm_core.framework import Status
 from ccpm_core.i18n import N_, translator
-from ccpm_core.locale_format import format_number
 
 __all__ = ["format_points", "method_label", "status_label"]
 
@@ -32,17 +32,5 @@ def method_label(strategy: str, partners_only: bool, language: str = "en") -> st
 
 
 def format_points(value: float | None, language: str = "en") -> str:
-    """Format a difference of scores in percentage points, rounded to one decimal, with its sign.
-
-    A positive value gets "+" and a negative one the minus sign U+2212; a
-    value that rounds to 0 gets no sign. None gives the no-value mark "–".
-    """
-    if value is None:
-        return format_number(None, language)
-    rounded = round(value, 1)
-    text = format_number(abs(rounded), language)
-    if rounded > 0:
-        return "+" + text
-    if rounded < 0:
-        return "\u2212" + text
-    return text
+    """Format a difference of scores; see :func:`ccpm_core.locale_format.format_points`."""
+    return locale_format.format_points(value, language)

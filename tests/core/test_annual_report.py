@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from portfolio_fixtures import document, level
 
-from ccpm_core.annual_report import build_annual_report, format_table_cell
+from ccpm_core.annual_report import build_annual_report, format_table_cell, hub_label
 from ccpm_core.errors import InputError
 from ccpm_core.portfolio import ExerciseDocument, Portfolio, build_portfolio
 from ccpm_core.portfolio_tables import ColumnKind, PortfolioTable, annual_tables
@@ -218,3 +218,84 @@ def test_report_translated(language: str, heading: str) -> None:
 )
 def test_cell_format(value: Any, kind: ColumnKind, text: str) -> None:
     assert format_table_cell(value, kind, "en") == text
+
+
+# Health in Chad: function 4 weak in both years nationally and in the East hub,
+# function 3 weak in both years in the East hub only. WASH in Chad: function 4
+# weak in both years nationally. Four rows, three cluster functions, two clusters.
+WEAK_DOCS = (
+    document(
+        "td-health-2025",
+        2025,
+        level(scores={"4.1": 10.0}),
+        level("East", scores={"4.1": 10.0, "3.1": 10.0}),
+    ),
+    document(
+        "td-health-2026",
+        2026,
+        level(scores={"4.1": 20.0}),
+        level("East", scores={"4.1": 20.0, "3.1": 20.0}),
+    ),
+    document("td-wash-2025", 2025, level(scores={"4.2": 15.0}), cluster="WASH"),
+    document("td-wash-2026", 2026, level(scores={"4.2": 15.0}, default=65.0), cluster="WASH"),
+)
+
+
+def _texts(report: Any) -> list[str]:
+    return [getattr(block, "text", "") for block in report.blocks]
+
+
+def test_weakening_summary_counts_clusters() -> None:
+    report = build_annual_report(_portfolio(*WEAK_DOCS), 2026)
+
+    assert (
+        "Clusters with a function weak in two exercises in a row: 2. Functions weak in two "
+        "exercises in a row, counted once per cluster: 3 (4 when the national level and each "
+        "hub count apart)."
+    ) in _texts(report)
+
+
+def test_summary_compared_clusters() -> None:
+    report = build_annual_report(_portfolio(*WEAK_DOCS), 2026)
+
+    assert "Clusters compared with the previous year: 2." in _texts(report)
+
+
+def _weakening_rows(language: str) -> list[list[str]]:
+    """Return the rows of the last table, which lists the confirmed weakening."""
+    report = build_annual_report(_portfolio(*WEAK_DOCS), 2026, language=language)
+    table = [block for block in report.blocks if isinstance(block, Table)][-1]
+    return [[cell.text for cell in row] for row in table.rows]
+
+
+def test_weakening_hub_column_national() -> None:
+    hubs = [row[3] for row in _weakening_rows("en")]
+
+    assert hubs == ["National", "East", "East", "National"]
+
+
+def test_weakening_hub_column_translated() -> None:
+    hubs = [row[3] for row in _weakening_rows("fr")]
+
+    assert hubs[0] == "National"
+    assert hubs[1] == "East"
+
+
+def test_weakening_hub_column_arabic() -> None:
+    assert _weakening_rows("ar")[0][3] == "الوطني"
+
+
+def test_tables_without_repeated_caption() -> None:
+    report = build_annual_report(_portfolio(*DOCS), 2026)
+
+    captions = [block.caption for block in report.blocks if isinstance(block, Table)]
+    assert captions
+    assert set(captions) == {""}
+
+
+def test_hub_label_national() -> None:
+    assert hub_label("", "es") == "Nacional"
+
+
+def test_hub_label_keeps_hub_name() -> None:
+    assert hub_label("Abéché", "ar") == "Abéché"

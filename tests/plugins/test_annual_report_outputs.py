@@ -112,3 +112,46 @@ def test_unknown_ending_among_outputs(
     assert code == 2
     assert "use .docx, .html or .xlsx" in err
     assert not html.exists()
+
+
+@pytest.fixture
+def weak_folder(tmp_path: Path) -> Path:
+    """Return results where function 4 of Chad's health cluster is weak in 2025 and 2026.
+
+    It is weak at the national level and in the East hub, so the confirmed
+    weakening table has two rows for one weak function of one cluster.
+    """
+    root = tmp_path / "weak"
+    root.mkdir()
+    for year, score in ((2025, 10.0), (2026, 20.0)):
+        levels = (level(scores={"4.1": score}), level("East", scores={"4.1": score}))
+        doc = document(f"td-health-{year}", year, *levels)
+        (root / f"td-health-{year}.json").write_text(json.dumps(doc), encoding="utf-8")
+    return root
+
+
+def test_workbook_hub_national(
+    weak_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "annual.xlsx"
+
+    run(["annual-report", str(weak_folder), "--year", "2026", "-o", str(output)], capsys)
+
+    sheet = load_workbook(output)["Functions weak in two exercises"]
+    assert sheet.cell(2, 4).value == "Hub"
+    assert [sheet.cell(row, 4).value for row in (3, 4)] == ["National", "East"]
+
+
+def test_html_summary_counts_clusters(
+    weak_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "annual.html"
+
+    run(["annual-report", str(weak_folder), "--year", "2026", "-o", str(output)], capsys)
+
+    html = output.read_text(encoding="utf-8")
+    assert (
+        "Functions weak in two exercises in a row, counted once per cluster: 1 (2 when the "
+        "national level and each hub count apart)." in html
+    )
+    assert "<caption" not in html

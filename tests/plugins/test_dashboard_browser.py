@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,8 @@ from PIL import Image
 
 from ccpm_plugins.renderers.dashboard_html import render_dashboard
 
-# Facts of the page as one object: heatmap rows, trend points and lines, the
-# trend table's years and the filter summary.
+# Facts of the page as one object: heatmap rows, trend points, lines and end
+# labels, the trend table's years, the filter summary and the first rate bar.
 FACTS_FUNCTION = """
 const facts = () => ({
   rows: document.querySelectorAll("#heatmap tbody tr").length,
@@ -30,7 +31,19 @@ const facts = () => ({
   note: document.getElementById("heatmap-note").textContent,
   firstCell: document.querySelector("#heatmap tbody td.cell")?.textContent ?? null,
   nextDisabled: document.getElementById("heatmap-next").disabled,
+  level: document.getElementById("filter-level").selectedOptions[0].textContent,
+  labelYs: [...document.querySelectorAll("#trend-chart text.end-label")]
+    .map((label) => Number(label.getAttribute("y"))),
+  barGaps: barGaps(),
 });
+// Pixels between the first rate bar and the left and right inner edges of its track.
+function barGaps() {
+  const bar = document.querySelector("#row-rates .bar");
+  if (bar === null) { return null; }
+  const inner = bar.parentElement.getBoundingClientRect();
+  const filled = bar.getBoundingClientRect();
+  return [Math.round(filled.left - inner.left - 1), Math.round(inner.right - 1 - filled.right)];
+}
 const choose = (name, text) => {
   const select = document.getElementById("filter-" + name);
   select.value = [...select.options].find((option) => option.textContent === text).value;
@@ -58,6 +71,8 @@ document.getElementById("filter-reset").click();
 result.reset = facts();
 choose("level", "Hubs");
 result.hubs = facts();
+choose("level", "All");
+result.all = facts();
 """
 
 
@@ -88,13 +103,18 @@ def test_requests_only_the_file(filter_load: PageLoad, sample_file: Path) -> Non
     assert filter_load.requested_urls == [sample_file.as_uri()]
 
 
+def test_initial_level_national(facts: dict[str, Any]) -> None:
+    assert facts["initial"]["level"] == "National"
+
+
 def test_initial_rows(facts: dict[str, Any]) -> None:
-    assert facts["initial"]["rows"] == 4
-    assert facts["initial"]["rateRows"] == 4
+    # The Abéché hub row is left out by the default level filter.
+    assert facts["initial"]["rows"] == 3
+    assert facts["initial"]["rateRows"] == 3
 
 
 def test_initial_summary(facts: dict[str, Any]) -> None:
-    assert facts["initial"]["summary"] == "Rows matching the filters: 4 (exercises: 3)"
+    assert facts["initial"]["summary"] == "Rows matching the filters: 3 (exercises: 3)"
 
 
 def test_cell_shows_status_label(facts: dict[str, Any]) -> None:
@@ -109,11 +129,31 @@ def test_initial_trend_lines(facts: dict[str, Any]) -> None:
 
 def test_trend_table_means(facts: dict[str, Any]) -> None:
     rows = facts["initial"]["trendRows"]
-    # 2023: 40 (national) and 20 (hub) in every section, a mean of 30.
+    # 2023: the national level scores 40 in every section, and the hub is left out.
     # 2024, function 1: (80 + 62.5 + 60 + 60) / 4 = 65.625.
-    assert rows[0] == ["1 Service delivery", "30.0%", "65.6%"]
+    assert rows[0] == ["1 Service delivery", "40.0%", "65.6%"]
     # 2024, function 4: section 4.1 of one exercise has no score, (55 + 60 + 60) / 3 = 58.33.
-    assert rows[3] == ["4 Advocacy", "30.0%", "58.3%"]
+    assert rows[3] == ["4 Advocacy", "40.0%", "58.3%"]
+
+
+def test_trend_means_all_levels(facts: dict[str, Any]) -> None:
+    rows = facts["all"]["trendRows"]
+    # 2023: 40 (national) and 20 (hub) in every section, a mean of 30.
+    assert facts["all"]["rows"] == 4
+    assert rows[0] == ["1 Service delivery", "30.0%", "65.6%"]
+
+
+def test_end_labels_apart(facts: dict[str, Any]) -> None:
+    # Myanmar scores 60 in every section, so all seven lines end at one point.
+    ys = sorted(facts["country"]["labelYs"])
+    gaps = [below - above for above, below in itertools.pairwise(ys)]
+    assert len(ys) == 7
+    assert min(gaps) >= 14
+
+
+def test_rate_bar_fills_from_left(facts: dict[str, Any]) -> None:
+    # A response rate of 50% fills half of the 96-pixel track, from its left edge.
+    assert facts["initial"]["barGaps"] == [0, 48]
 
 
 def test_year_filter_changes_rows(facts: dict[str, Any]) -> None:
@@ -139,8 +179,9 @@ def test_empty_filter_result(facts: dict[str, Any]) -> None:
     assert facts["none"]["note"] == "No exercise matches the filters."
 
 
-def test_reset_clears_filters(facts: dict[str, Any]) -> None:
-    assert facts["reset"]["rows"] == 4
+def test_reset_restores_defaults(facts: dict[str, Any]) -> None:
+    assert facts["reset"]["rows"] == 3
+    assert facts["reset"]["level"] == "National"
     assert facts["reset"]["summary"] == facts["initial"]["summary"]
 
 
@@ -184,12 +225,15 @@ def test_pages_row_counts(paged_load: PageLoad) -> None:
 def test_arabic_page(tmp_path: Path) -> None:
     binary = chromium_or_skip()
     path = render_dashboard(sample_frame(), tmp_path / "ar.html", language="ar")
-    expression = "[document.dir, document.getElementById('filter-summary').textContent]"
+    expression = page_expression("result.dir = document.dir;\nresult.facts = facts();")
 
     page = load_page(binary, path.as_uri(), tmp_path / "profile", expression)
 
     assert page.errors == []
-    assert page.evaluated == ["rtl", "الصفوف المطابقة لعوامل التصفية: 4 (الجولات: 3)"]
+    assert page.evaluated["dir"] == "rtl"
+    assert page.evaluated["facts"]["summary"] == "الصفوف المطابقة لعوامل التصفية: 3 (الجولات: 3)"
+    # Right to left, the bar of a 50% rate fills the track from its right edge.
+    assert page.evaluated["facts"]["barGaps"] == [48, 0]
 
 
 def test_screenshot_not_blank(sample_file: Path, tmp_path: Path) -> None:

@@ -154,7 +154,7 @@ def test_headings_translated(sample_html: str, language: str) -> None:
 @pytest.mark.parametrize("language", ["fr", "es", "ar"])
 def test_buttons_translated(language: str) -> None:
     document = dashboard_html(sample_frame(), language=language)
-    for english in ("Clear filters", "Previous page", "Next page", "Score and status"):
+    for english in ("Reset filters", "Previous page", "Next page", "Score and status"):
         assert english not in document
 
 

@@ -376,25 +376,27 @@ def test_column_widths_fill_text_width(document: Document) -> None:
 
 
 def test_column_widths_keep_words_whole(tmp_path: Path) -> None:
-    # Words of 12 and 5 characters need 12 * 0.2 + 0.4 = 2.8 cm and 5 * 0.2 + 0.4 = 1.4 cm.
+    # "Satisfactory" needs 12 * 0.22 + 0.4 = 3.04 cm. The bold header "Score"
+    # counts as 5 * 1.15 characters: 5.75 * 0.22 + 0.4 = 1.665 cm.
     table = Table(
         header=("Title", "Status", "Score"),
         rows=((Cell("a long title " * 12), Cell("Satisfactory"), Cell("83.3%")),),
     )
     widths = [centimetres(column.width) for column in render(tmp_path, table).tables[0].columns]
-    assert widths[1] == 2.8
-    assert widths[2] == 1.4
-    assert widths[0] == pytest.approx(16 - 2.8 - 1.4, abs=0.02)
+    assert widths[1] == 3.04
+    assert widths[2] == pytest.approx(1.665, abs=0.01)
+    assert widths[0] == pytest.approx(16 - 3.04 - 1.665, abs=0.02)
 
 
 def test_column_widths_capped(tmp_path: Path) -> None:
-    # Word widths: the 500-character word counts as 18 characters, 18 * 0.2 + 0.4 = 4.0 cm;
-    # "No." needs 3 * 0.2 + 0.4 = 1.0 cm. Lines (capped at 40, at least 6) ask for
-    # 8.0 and 1.2 cm, so the spare 11 cm is shared 4.0 : 0.2.
+    # Word widths: the 500-character word counts as 18 characters, 18 * 0.22 + 0.4 = 4.36 cm;
+    # the bold "No." counts as 3 * 1.15 characters, 3.45 * 0.22 + 0.4 = 1.159 cm. Lines
+    # (capped at 40, at least 6) ask for 8.8 and 1.32 cm, so the spare 10.481 cm is shared
+    # 4.44 : 0.161.
     table = Table(header=("Comment", "No."), rows=((Cell("x" * 500), Cell("1", numeric=True)),))
     widths = [centimetres(column.width) for column in render(tmp_path, table).tables[0].columns]
-    assert widths[1] == round(1.0 + 11 * 0.2 / 4.2, 2)
-    assert widths[0] == round(4.0 + 11 * 4.0 / 4.2, 2)
+    assert widths[1] == pytest.approx(1.159 + 10.481 * 0.161 / 4.601, abs=0.01)
+    assert widths[0] == pytest.approx(4.36 + 10.481 * 4.44 / 4.601, abs=0.01)
 
 
 def test_cell_widths_match_grid(document: Document) -> None:

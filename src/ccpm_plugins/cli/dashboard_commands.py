@@ -41,9 +41,16 @@ DASHBOARD_LANGUAGES = ("en", "fr", "es", "ar")
 def dashboard(source: str, output: Path, language: str, title: str | None) -> None:
     """Write an offline HTML dashboard of the exercises in SOURCE.
 
-    SOURCE is what the portfolio loader reads, such as a folder of results
-    documents. The page filters by year, region, country, cluster and level,
-    and needs no network.
+    SOURCE is a folder of results files or an exercise store: a database URL
+    or a SQLite file. Write each results file with ccpm score --format json
+    and the options --cluster, --country and --year, such as:
+
+    \b
+      ccpm score responses.csv --format json --cluster Health \\
+        --country Chad --year 2026 -o results/chad-health-2026.json
+
+    The page filters by year, region, country, cluster and level, and needs
+    no network.
     """
     from ccpm_plugins.portfolio.loading import echo_note, load_portfolio
     from ccpm_plugins.renderers.dashboard_html import render_dashboard

@@ -39,6 +39,7 @@ __all__ = [
     "report_language",
     "require_scored_rows",
     "score",
+    "shorten_title",
     "write_level_reports",
     "write_report",
 ]
@@ -452,6 +453,25 @@ def _slug(name: str) -> str:
     return slug or "hub"
 
 
+TITLE_WIDTH = 60
+"""Maximum number of characters of a section title in the plain-text results table."""
+
+
+def shorten_title(title: str, width: int = TITLE_WIDTH) -> str:
+    """Shorten ``title`` to at most ``width`` characters, cutting at a space and ending with "…".
+
+    A title without a space early enough to cut at is cut inside its first
+    word. Titles that fit are returned unchanged.
+    """
+    if len(title) <= width:
+        return title
+
+    room = width - 1
+    cut = title.rfind(" ", 0, room + 1)
+    shortened = title[:cut] if cut > 0 else title[:room]
+    return shortened.rstrip(" ,;:-–") + "…"
+
+
 def format_results_table(results: Results) -> str:
     """Format the section scores of every level as a plain-text table."""
     from ccpm_core.framework import SECTIONS
@@ -474,7 +494,7 @@ def format_results_table(results: Results) -> str:
             title_text = SECTIONS[section.id].title
             lines.append(
                 f"{section.id:<8} {shown:>7}  {status_label(figure.status):<15} {figure.n:>5}  "
-                f"{title_text[:60]}"
+                f"{shorten_title(title_text)}"
             )
 
     quality = results.quality

@@ -63,9 +63,15 @@ def annual_report(
 ) -> None:
     """Write the annual CCPM report of the exercises in SOURCE.
 
-    SOURCE is a folder of results files (``ccpm score --format json`` with
-    the exercise options) or an exercise store: a database URL or a SQLite
-    file. The report counts the exercises by region, country and cluster,
+    SOURCE is a folder of results files or an exercise store: a database URL
+    or a SQLite file. Write each results file with ccpm score --format json
+    and the options --cluster, --country and --year, such as:
+
+    \b
+      ccpm score responses.csv --format json --cluster Health \\
+        --country Chad --year 2026 -o results/chad-health-2026.json
+
+    The report counts the exercises by region, country and cluster,
     gives response and completion rates, the statuses per function, and the
     change against the previous year. The DOCX and HTML reports show the
     long lists (change and confirmed weakening) as counts per region and

@@ -75,8 +75,15 @@ def trends(
 ) -> None:
     """Show how one cluster's sections moved between its exercises in SOURCE.
 
-    SOURCE is a folder of results files (``ccpm score --format json`` with
-    the exercise options) or an exercise store. The output lists the
+    SOURCE is a folder of results files or an exercise store: a database URL
+    or a SQLite file. Write each results file with ccpm score --format json
+    and the options --cluster, --country and --year, such as:
+
+    \b
+      ccpm score responses.csv --format json --cluster Health \\
+        --country Chad --year 2026 -o results/chad-health-2026.json
+
+    The output lists the
     sections whose status rose or fell by one band or more from one exercise
     to the next. It then lists the functions weak in two exercises in a row,
     where a function is weak when any of its sections is rated weak. Names

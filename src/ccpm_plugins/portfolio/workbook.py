@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ccpm_core.annual_report import level_label
+from ccpm_core.annual_report import hub_label, level_label
 from ccpm_core.disclosure import DEFAULT_MIN_CELL_SIZE
 from ccpm_core.errors import RenderError
 from ccpm_core.i18n import is_right_to_left, plural_translator, translator
@@ -149,6 +149,8 @@ def _cell_value(
     if kind is ColumnKind.TEXT:
         if key == "level":
             return level_label(str(value), language)
+        if key == "hub":
+            return hub_label(str(value), language)
         if key == "title":
             return gettext(str(value))
         return str(value)

@@ -114,8 +114,17 @@ tbody th {{ font-weight: normal; white-space: nowrap; }}
 }}
 .trend-legend .swatch {{ font-weight: bold; }}
 {_trend_rules()}
-.bar {{ display: inline-block; height: 0.7em; background: {DARK_TEXT}; vertical-align: middle; }}
-.bar-track {{ display: inline-block; width: 6rem; border: 1px solid {MUTED_TEXT}; }}
+/* The rate cell aligns its text to the end, so the track aligns to the start
+   itself: bars fill from the left in left-to-right pages and from the right in
+   right-to-left ones. */
+.bar {{ display: block; height: 0.7em; background: {DARK_TEXT}; }}
+.bar-track {{
+  display: inline-block;
+  width: 6rem;
+  border: 1px solid {MUTED_TEXT};
+  text-align: start;
+  vertical-align: middle;
+}}
 .visually-hidden {{
   position: absolute;
   width: 1px;
@@ -182,7 +191,7 @@ def _filters(_: Callable[[str], str]) -> list[str]:
         ("level", _("Level")),
     ]
     heading = _("Filters")
-    clear = _("Clear filters")
+    clear = _("Reset filters")
     lines = [
         '<section aria-labelledby="filters-title">',
         f'<h2 id="filters-title">{_text(heading)}</h2>',
@@ -273,10 +282,13 @@ def _trends(_: Callable[[str], str]) -> list[str]:
 
 
 def _trend_note(_: Callable[[str], str]) -> str:
+    # The option names come from the level filter's own labels, so they match it.
     return _(
         "Each point is the mean of the section scores of a function, over the rows that "
-        "match the filters in that year. Sections without a score are left out."
-    )
+        "match the filters in that year. Sections without a score are left out. The level "
+        'filter starts at "{national}", so each exercise gives one value. Choose "{all}" to '
+        'average the national level and the hubs together, or "{hubs}" for the hubs only.'
+    ).format(national=_("National"), all=_("All"), hubs=_("Hubs"))
 
 
 def _response_rates(_: Callable[[str], str]) -> list[str]:

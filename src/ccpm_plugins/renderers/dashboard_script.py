@@ -24,6 +24,10 @@ DASHBOARD_SCRIPT = r"""
     "status-weak", "status-no-data"];
   var pages = { heatmap: 0, rates: 0 };
   var filters = ["year", "region", "country", "cluster", "level"];
+  // The national level gives one value per exercise, so the trend means do
+  // not weight an exercise by its number of hubs. "" is "All".
+  var DEFAULT_FILTERS = { year: "", region: "", country: "", cluster: "", level: "national" };
+  var LABEL_GAP = 14;
 
   function element(tag, content, className) {
     var node = document.createElement(tag);
@@ -218,13 +222,16 @@ DASHBOARD_SCRIPT = r"""
       "font-size": 14, "font-weight": "bold",
       transform: "rotate(-90 16 " + (top + bottom) / 2 + ")" }, text.meanScore));
 
+    var labels = [];
     trend.means.forEach(function (series, position) {
       var number = data.functions[position][0];
       var group = svgElement("g", { "class": "trend-" + number, "data-function": number });
       var points = [];
+      var end = null;
       series.forEach(function (mean, index) {
         if (mean === null) { return; }
         points.push(x(index).toFixed(1) + "," + y(mean).toFixed(1));
+        end = { x: x(index), y: y(mean) };
         group.appendChild(svgElement("circle", { cx: x(index), cy: y(mean), r: 4,
           fill: "currentColor" }));
       });
@@ -232,13 +239,47 @@ DASHBOARD_SCRIPT = r"""
         group.insertBefore(svgElement("polyline", { points: points.join(" "), fill: "none",
           stroke: "currentColor", "stroke-width": 2 }), group.firstChild);
       }
-      if (points.length > 0) {
-        var end = points[points.length - 1].split(",");
-        group.appendChild(svgElement("text", { x: Number(end[0]) + 8, y: Number(end[1]) + 4,
-          "font-size": 12, "font-weight": "bold", fill: "currentColor" }, number));
+      if (end !== null) {
+        labels.push({ group: group, number: number, x: end.x, y: end.y, labelY: end.y });
         svg.appendChild(group);
       }
     });
+    spreadLabels(labels, top, bottom);
+    labels.forEach(drawEndLabel);
+  }
+
+  // Move the end labels of lines that end at the same x apart, LABEL_GAP
+  // pixels at least, and keep them between top and bottom. Labels are
+  // spread in order of their points, so their order matches the lines'.
+  function spreadLabels(labels, top, bottom) {
+    var columns = {};
+    labels.forEach(function (label) {
+      (columns[label.x] || (columns[label.x] = [])).push(label);
+    });
+    Object.keys(columns).forEach(function (key) {
+      var column = columns[key].sort(function (a, b) { return a.y - b.y; });
+      column.forEach(function (label, index) {
+        var floor = index === 0 ? top : column[index - 1].labelY + LABEL_GAP;
+        label.labelY = Math.max(label.y, floor);
+      });
+      // Labels pushed below the plot move back up as a block.
+      var ceiling = bottom;
+      for (var index = column.length - 1; index >= 0; index -= 1) {
+        column[index].labelY = Math.min(column[index].labelY, ceiling);
+        ceiling = column[index].labelY - LABEL_GAP;
+      }
+    });
+  }
+
+  function drawEndLabel(label) {
+    if (Math.abs(label.labelY - label.y) > 1) {
+      // A leader line ties a moved label to the end of its line.
+      label.group.appendChild(svgElement("line", { x1: label.x + 5, y1: label.y,
+        x2: label.x + 12, y2: label.labelY, stroke: "currentColor", "stroke-width": 1 }));
+    }
+    label.group.appendChild(svgElement("text", { x: label.x + 14, y: label.labelY + 4,
+      "font-size": 12, "font-weight": "bold", fill: "currentColor",
+      "class": "end-label" }, label.number));
   }
 
   function drawTrendTable(trend) {
@@ -368,17 +409,23 @@ DASHBOARD_SCRIPT = r"""
   setOptions(document.getElementById("filter-cluster"), indexed(data.clusters));
   setOptions(document.getElementById("filter-level"),
     [["national", text.national], ["subnational", text.subnational]]);
+  function resetFilters() {
+    filters.forEach(function (name) {
+      document.getElementById("filter-" + name).value = DEFAULT_FILTERS[name];
+    });
+  }
+  resetFilters();
 
   filters.forEach(function (name) {
     document.getElementById("filter-" + name).addEventListener("change", function () {
       update(true);
     });
   });
-  // The form's own reset would run after this handler, so the handler clears
-  // the filters itself and redraws at once.
+  // The form's own reset would run after this handler, so the handler sets
+  // the default filters itself and redraws at once.
   document.getElementById("filters").addEventListener("reset", function (event) {
     event.preventDefault();
-    filters.forEach(function (name) { document.getElementById("filter-" + name).value = ""; });
+    resetFilters();
     update(true);
   });
   ["heatmap", "rates"].forEach(function (kind) {

@@ -70,6 +70,9 @@ _PAGE_WIDTH_CM = 21.0
 _PAGE_HEIGHT_CM = 29.7
 _MARGIN_CM = 2.5
 _TEXT_WIDTH_CM = _PAGE_WIDTH_CM - 2 * _MARGIN_CM
+_LANDSCAPE_TEXT_WIDTH_CM = _PAGE_HEIGHT_CM - 2 * _MARGIN_CM
+_MAX_PORTRAIT_COLUMNS = 7
+"""Tables with more columns go on landscape pages, such as the levels-by-sections comparison."""
 _MAX_PICTURE_HEIGHT_CM = 21.0
 """Maximum height of a chart picture, which leaves room on the page for its caption."""
 
@@ -78,14 +81,32 @@ _MAX_WORD_HEADING_LEVEL = 9
 # Column weights in characters of the longest line, see _column_widths.
 _MIN_COLUMN_WEIGHT = 6
 _MAX_COLUMN_WEIGHT = 40
-_CM_PER_CHARACTER = 0.2
-"""Estimated width of an average character of 10 pt body text, in centimetres."""
+_CM_PER_CHARACTER = 0.22
+"""Estimated width of an average character of 11 pt body text, in centimetres.
+
+Calibri needs about 0.2 cm. The estimate leaves room for DejaVu Sans, which
+LibreOffice uses in place of Calibri where neither Calibri nor Carlito is installed.
+"""
+_BOLD_WIDTH_FACTOR = 1.15
+"""Estimated width of bold header text relative to regular text."""
+_BODY_FONT_PT = 11.0
+"""Font size of body text in python-docx's default template, which the report keeps."""
+_SMALL_TABLE_FONTS_PT = (9.0, 8.0)
+"""Smaller font sizes, tried in turn for a table whose words do not fit at the body size."""
+_WIDE_TABLE_FONT_PT = 9.0
+"""Largest font size of a landscape table."""
 _CELL_PADDING_CM = 0.4
 """Left and right cell margins of Word's default table style together."""
 _MAX_WORD_CHARACTERS = 18
 """Longer words (long codes, URLs) may wrap, so one of them cannot take the whole width."""
 
 _EDITABLE_FIELD_MIN_HEIGHT_CM = 3.0
+
+_NUMBER_CHARACTER = r"[\s\d.,%+\-\u2212\u066a-\u066c()]"
+_NUMBER_LIKE = re.compile(f"{_NUMBER_CHARACTER}*\\d{_NUMBER_CHARACTER}*")
+"""Cell text made of numbers, signs, percent marks and brackets, such as "+10.4" or "83.3% (62)"."""
+_LEFT_TO_RIGHT_MARK = "\u200e"
+_NO_BREAK_SPACE = "\u00a0"
 
 # Elements that follow w:bidi in a paragraph's properties, in the order that
 # the WordprocessingML schema (ECMA-376 CT_PPrBase) requires.
@@ -157,8 +178,14 @@ def _build_document(report: Report) -> Document:
     _drop_thumbnail(document)
 
     _add_cover(document, report.cover, gettext, report.language)
-    for block in report.blocks:
-        _add_block(document, block, gettext)
+    right_to_left = is_right_to_left(report.language)
+    landscape = False
+    for index, block in enumerate(report.blocks):
+        wanted = _needs_landscape(report.blocks, index)
+        if wanted != landscape:
+            _start_section(document, landscape=wanted)
+            landscape = wanted
+        _add_block(document, block, gettext, landscape=landscape, right_to_left=right_to_left)
 
     if is_right_to_left(report.language):
         for table in document.tables:
@@ -186,6 +213,43 @@ def _set_page_layout(section: Section) -> None:
     footer_paragraph = section.footer.paragraphs[0]
     footer_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _add_page_number_field(footer_paragraph)
+
+
+def _is_wide(block: Block) -> bool:
+    return isinstance(block, Table) and len(block.header) > _MAX_PORTRAIT_COLUMNS
+
+
+def _needs_landscape(blocks: Sequence[Block], index: int) -> bool:
+    """Tell whether a block goes on a landscape page.
+
+    Wide tables do, and so do the headings and paragraphs right before one,
+    so that a table is not parted from the heading that introduces it.
+    """
+    for block in blocks[index:]:
+        if _is_wide(block):
+            return True
+        if not isinstance(block, (Heading, Paragraph)):
+            return False
+    return False
+
+
+def _start_section(document: Document, *, landscape: bool) -> None:
+    """Start a new page in landscape or portrait orientation."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Cm
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    # The first section hides the page number on the cover page; later
+    # sections inherit its footer and show the number on every page.
+    section.different_first_page_header_footer = False
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width = Cm(_PAGE_HEIGHT_CM)
+        section.page_height = Cm(_PAGE_WIDTH_CM)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width = Cm(_PAGE_WIDTH_CM)
+        section.page_height = Cm(_PAGE_HEIGHT_CM)
 
 
 def _add_page_number_field(paragraph: DocxParagraph) -> None:
@@ -295,7 +359,14 @@ def _add_cover(document: Document, cover: Cover, gettext: Translate, language: s
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _add_block(document: Document, block: Block, gettext: Translate) -> None:
+def _add_block(
+    document: Document,
+    block: Block,
+    gettext: Translate,
+    *,
+    landscape: bool = False,
+    right_to_left: bool = False,
+) -> None:
     match block:
         case Heading():
             _add_heading(document, block)
@@ -305,7 +376,8 @@ def _add_block(document: Document, block: Block, gettext: Translate) -> None:
             for item in block.items:
                 document.add_paragraph(xml_safe_text(item), style="List Bullet")
         case Table():
-            _add_table(document, block)
+            text_width = _LANDSCAPE_TEXT_WIDTH_CM if landscape else _TEXT_WIDTH_CM
+            _add_table(document, block, text_width, right_to_left=right_to_left)
         case Chart():
             _add_chart(document, block)
         case EditableField():
@@ -335,7 +407,9 @@ def _split_at_blank_lines(text: str) -> list[str]:
     return [part.strip("\n") for part in parts if part.strip()]
 
 
-def _add_table(document: Document, table: Table) -> None:
+def _add_table(
+    document: Document, table: Table, text_width_cm: float, *, right_to_left: bool = False
+) -> None:
     if table.caption.strip():
         caption = document.add_paragraph(xml_safe_text(table.caption), style="Caption")
         caption.paragraph_format.keep_with_next = True
@@ -346,22 +420,57 @@ def _add_table(document: Document, table: Table) -> None:
         bool(table.rows) and all(row[column].numeric for row in table.rows)
         for column in range(len(table.header))
     ]
+    from docx.oxml.ns import qn
+
+    font_pt = _table_font_size(table, text_width_cm)
     word_table = document.add_table(rows=1 + len(table.rows), cols=len(table.header))
     word_table.style = "Table Grid"
+    # Fixed layout: Word and LibreOffice keep the widths set here instead of
+    # fitting columns to their contents.
+    word_table.autofit = False
 
     header_row, *body_rows = word_table.rows
     _repeat_as_header(header_row._tr)
     for cell, text, numeric in zip(header_row.cells, table.header, numeric_columns, strict=True):
-        _fill_cell(cell, text, bold=True, right_aligned=numeric)
+        _fill_cell(cell, text, bold=True, right_aligned=numeric, right_to_left=right_to_left)
         _shade(cell, TABLE_HEADER_FILL[1:].upper())
 
     for word_row, row in zip(body_rows, table.rows, strict=True):
-        _fill_row(word_row, row)
-    _set_column_widths(word_table, _column_widths(table))
+        _fill_row(word_row, row, right_to_left=right_to_left)
+    if font_pt != _BODY_FONT_PT:
+        for row_element in word_table._tbl.tr_lst:
+            for run_element in row_element.iter(qn("w:r")):
+                _set_font_size(run_element, font_pt)
+    _set_column_widths(word_table, _column_widths(table, text_width_cm, font_pt))
     _add_spacer(document)
 
 
-def _column_widths(table: Table) -> list[Length]:
+def _table_font_size(table: Table, text_width_cm: float) -> float:
+    """Return the largest font size, in points, at which every word of the table fits its width."""
+    sizes = [_BODY_FONT_PT, *_SMALL_TABLE_FONTS_PT]
+    if _is_wide(table):
+        sizes = [size for size in sizes if size <= _WIDE_TABLE_FONT_PT]
+    for size in sizes:
+        if sum(_word_widths(table, size)) <= text_width_cm:
+            return size
+    return sizes[-1]
+
+
+def _set_font_size(run_element: BaseOxmlElement, font_pt: float) -> None:
+    """Set the size of a run's Latin and complex-script (Arabic) text."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    from docx.text.font import Font
+
+    Font(run_element).size = Pt(font_pt)
+    properties = run_element.get_or_add_rPr()
+    complex_size = OxmlElement("w:szCs")
+    complex_size.set(qn("w:val"), str(round(font_pt * 2)))
+    properties.find(qn("w:sz")).addnext(complex_size)
+
+
+def _column_widths(table: Table, text_width_cm: float, font_pt: float) -> list[Length]:
     """Share the text width between columns so that no word is broken, then by line length.
 
     Each column first gets room for its longest word ("Satisfactory", "83.3%"),
@@ -371,25 +480,20 @@ def _column_widths(table: Table) -> list[Length]:
     """
     from docx.shared import Cm
 
-    word_widths: list[float] = []
+    cm_per_character = _CM_PER_CHARACTER * font_pt / _BODY_FONT_PT
+    word_widths = _word_widths(table, font_pt)
     weights: list[float] = []
-    for column, header in enumerate(table.header):
-        texts = [header, *(row[column].text for row in table.rows)]
-        lines = [line for text in texts for line in text.splitlines()] or [""]
-        longest_word = max((len(word) for line in lines for word in line.split()), default=0)
+    for lines in _column_lines(table):
         longest_line = max(len(line) for line in lines)
-        word_widths.append(
-            min(longest_word, _MAX_WORD_CHARACTERS) * _CM_PER_CHARACTER + _CELL_PADDING_CM
-        )
         weights.append(min(max(longest_line, _MIN_COLUMN_WEIGHT), _MAX_COLUMN_WEIGHT))
 
     needed = sum(word_widths)
-    if needed >= _TEXT_WIDTH_CM:
-        return [Cm(_TEXT_WIDTH_CM * width / needed) for width in word_widths]
+    if needed >= text_width_cm:
+        return [Cm(width) for width in _narrow_widest(word_widths, text_width_cm)]
 
-    spare = _TEXT_WIDTH_CM - needed
+    spare = text_width_cm - needed
     extra = [
-        max(weight * _CM_PER_CHARACTER - width, 0.0)
+        max(weight * cm_per_character - width, 0.0)
         for weight, width in zip(weights, word_widths, strict=True)
     ]
     total_extra = sum(extra) or 1.0
@@ -397,6 +501,62 @@ def _column_widths(table: Table) -> list[Length]:
         Cm(width + spare * share / total_extra)
         for width, share in zip(word_widths, extra, strict=True)
     ]
+
+
+def _narrow_widest(widths: Sequence[float], text_width_cm: float) -> list[float]:
+    """Narrow the widest columns to one common width so that all columns fill the text width.
+
+    The first column, which names the rows, keeps its width where it can, and
+    so do the narrow columns of numbers; only the longest words wrap.
+    """
+    first, *others = widths
+    if not others or first >= text_width_cm / 2:
+        return [text_width_cm * width / sum(widths) for width in widths]
+
+    room = text_width_cm - first
+    limit = room / len(others)
+    # Raise the limit while the columns narrower than it leave room to spare.
+    for count, width in enumerate(sorted(others)):
+        wider = len(others) - count
+        if width * wider + sum(sorted(others)[:count]) >= room:
+            limit = (room - sum(sorted(others)[:count])) / wider
+            break
+    return [first, *(min(width, limit) for width in others)]
+
+
+def _column_lines(table: Table) -> list[list[str]]:
+    """Return the lines of each column, header included, as the cells show them."""
+    columns: list[list[str]] = []
+    for column, header in enumerate(table.header):
+        texts = [
+            _keep_numbers_together(text)
+            for text in (header, *(row[column].text for row in table.rows))
+        ]
+        columns.append([line for text in texts for line in text.splitlines()] or [""])
+    return columns
+
+
+def _word_widths(table: Table, font_pt: float) -> list[float]:
+    """Return each column's room for its longest word, in centimetres, at ``font_pt``."""
+    cm_per_character = _CM_PER_CHARACTER * font_pt / _BODY_FONT_PT
+    widths: list[float] = []
+    for header, lines in zip(table.header, _column_lines(table), strict=True):
+        # Only ordinary spaces part words: a no-break space joins "83.3% (62)".
+        words = [word for line in lines for word in re.split(r"[ \t]+", line)]
+        header_words = re.split(r"[ \t\n]+", header)
+        longest_word = max(
+            max((len(word) for word in words), default=0),
+            max(len(word) for word in header_words) * _BOLD_WIDTH_FACTOR,
+        )
+        widths.append(min(longest_word, _MAX_WORD_CHARACTERS) * cm_per_character + _CELL_PADDING_CM)
+    return widths
+
+
+def _keep_numbers_together(text: str) -> str:
+    """Join the parts of a number-like text, such as "83.3% (62)", with no-break spaces."""
+    if _NUMBER_LIKE.fullmatch(text) is None:
+        return text
+    return re.sub(r"[ \t]+", _NO_BREAK_SPACE, text.strip())
 
 
 def _set_column_widths(word_table: DocxTable, widths: Sequence[Length]) -> None:
@@ -408,24 +568,43 @@ def _set_column_widths(word_table: DocxTable, widths: Sequence[Length]) -> None:
             cell.width = width
 
 
-def _fill_row(word_row: _Row, row: Sequence[Cell]) -> None:
+def _fill_row(word_row: _Row, row: Sequence[Cell], *, right_to_left: bool = False) -> None:
     from docx.shared import RGBColor
 
     for word_cell, cell in zip(word_row.cells, row, strict=True):
-        run = _fill_cell(word_cell, cell.text, right_aligned=cell.numeric)
+        run = _fill_cell(
+            word_cell, cell.text, right_aligned=cell.numeric, right_to_left=right_to_left
+        )
         if cell.status is not None:
             style = status_style(cell.status)
             _shade(word_cell, style.fill_hex)
             run.font.color.rgb = RGBColor.from_string(style.text_hex)
 
 
-def _fill_cell(cell: _Cell, text: str, *, bold: bool = False, right_aligned: bool = False) -> Run:
+def _fill_cell(
+    cell: _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    right_aligned: bool = False,
+    right_to_left: bool = False,
+) -> Run:
+    """Write a cell's text as one run, a number-like text kept on one line and in order.
+
+    In a right-to-left paragraph, the bidirectional algorithm would move the
+    sign of "+10.4" to the right of the digits and the brackets of "83.3% (62)"
+    around the score. Left-to-right marks (U+200E) at both ends make the
+    whole text one left-to-right stretch, which Word and LibreOffice both honour.
+    """
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     paragraph = cell.paragraphs[0]
     if right_aligned:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run: Run = paragraph.add_run(xml_safe_text(text))
+    shown = _keep_numbers_together(text)
+    if right_to_left and _NUMBER_LIKE.fullmatch(text) is not None:
+        shown = _LEFT_TO_RIGHT_MARK + shown + _LEFT_TO_RIGHT_MARK
+    run: Run = paragraph.add_run(xml_safe_text(shown))
     run.bold = bold or None
     return run
 

@@ -1,6 +1,7 @@
 """PDF rendering of a report: the HTML report laid out on A4 pages by WeasyPrint.
 
-WeasyPrint is an optional extra (``pip install 'ccpm[pdf]'``) and is
+WeasyPrint is an optional extra (``pip install 'ccpm[pdf]'``, or
+``pip install '.[pdf]'`` in a clone of the repository) and is
 imported only when a PDF is written, so the rest of ccpm works without it
 and without the Pango libraries it needs. The PDF has the page breaks,
 repeated table headers and page numbers of the HTML report's print style
@@ -24,6 +25,9 @@ __all__ = ["INSTALL_HINT", "PdfRenderer", "ccpm_register_renderers", "render_pdf
 
 INSTALL_HINT = "pip install 'ccpm[pdf]'"
 """Command that installs the PDF extra, quoted for POSIX shells."""
+
+_CLONE_INSTALL_HINT = "pip install '.[pdf]'"
+"""Command that installs the PDF extra from the root of a clone of the repository."""
 
 _WEASYPRINT_INSTALL_DOCS = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html"
 
@@ -67,7 +71,8 @@ def _import_weasyprint(path: Path | None) -> Any:
     except ImportError as error:
         msg = (
             f"{target}: PDF output needs WeasyPrint, which is not installed; "
-            f"install it with {INSTALL_HINT}, or write .html and print it to PDF"
+            f"install it with {INSTALL_HINT} ({_CLONE_INSTALL_HINT} in a clone of the "
+            "repository), or write .html and print it to PDF"
         )
         raise RenderError(msg) from error
     except OSError as error:

@@ -127,7 +127,7 @@ class _WorkbookWriter:
         cover = self._new_sheet(_("Cover"))
         contents = self._new_sheet(_("Contents"))
         for sheet in self.plan.data_sheets():
-            candidate = sheet.requested_title or table_sheet_name(sheet)
+            candidate = sheet.requested_title or table_sheet_name(sheet, self.gettext)
             sheet.title = self._new_sheet(candidate).title
         notes = self._new_sheet(_("Notes"))
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from ccpm_core.errors import RenderError
-from ccpm_core.i18n import translator
+from ccpm_core.i18n import N_, translator
 from ccpm_core.report_model import (
     Block,
     BulletList,
@@ -224,8 +224,30 @@ def _list_context(path: Sequence[Heading], previous: Block | None) -> str:
     return path[-2].text if len(path) >= 2 else ""
 
 
-def table_sheet_name(sheet: SheetPlan) -> str:
-    """Return the requested name of a table sheet: its caption, or the words its captions share."""
+_SHORT_SHEET_NAMES = (
+    ("Partners' and coordinator's scores by section", N_("Partners vs coordinator")),
+    ("Section scores at the national level and in each hub", N_("Levels compared")),
+    ("Item scores for section {section}", N_("Item scores")),
+    ("Answer distributions for function {number}", N_("Answer distributions")),
+)
+"""Report captions, as message ids, whose sheets get a short name of their own.
+
+These captions are too long for a sheet name in at least one language, or
+differ per section or function, so that the words they share would read cut.
+"""
+
+
+def table_sheet_name(sheet: SheetPlan, gettext: Translate | None = None) -> str:
+    """Return the requested name of a table sheet: a short name, its caption, or shared words.
+
+    With ``gettext``, a sheet of tables whose captions come from one of the
+    known long captions gets that caption's short name in the report language.
+    """
+    if gettext is not None:
+        short_name = _short_sheet_name(sheet, gettext)
+        if short_name:
+            return short_name
+
     if len(sheet.placed) == 1:
         # A long caption gives way to a heading that fits, such as "Response rates".
         placed = sheet.placed[0]
@@ -241,3 +263,19 @@ def table_sheet_name(sheet: SheetPlan) -> str:
             break
         shared.append(words[0])
     return " ".join(shared) or sheet.placed[0].context
+
+
+def _short_sheet_name(sheet: SheetPlan, gettext: Translate) -> str:
+    """Return the short name of the sheet's caption, or "" when its captions have none."""
+    for caption_id, short_id in _SHORT_SHEET_NAMES:
+        # A caption with a placeholder matches on the translated text before it.
+        caption = gettext(caption_id)
+        fixed_part = caption.split("{", 1)[0]
+        matches = [
+            placed.context == caption
+            or ("{" in caption and bool(fixed_part) and placed.context.startswith(fixed_part))
+            for placed in sheet.placed
+        ]
+        if matches and all(matches):
+            return gettext(short_id)
+    return ""
