@@ -17,6 +17,8 @@ from ccpm_core.locale_format import (
     format_date,
     format_number,
     format_percent,
+    format_points,
+    format_score,
 )
 
 NBSP = "\u00a0"
@@ -129,4 +131,55 @@ def test_percent_french_mirrors_english(value: float) -> None:
 @given(st.floats(min_value=0, max_value=100, allow_nan=False))
 def test_percent_within_half_a_tenth(value: float) -> None:
     rounded = Decimal(format_percent(value, "en").rstrip("%"))
+    assert abs(rounded - Decimal(repr(value))) <= Decimal("0.05")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (25, "+25.0"),
+        (10.4, "+10.4"),
+        (6.25, "+6.3"),
+        (56.25, "+56.3"),
+        (-6.25, "\u22126.3"),
+        (-0.05, "\u22120.1"),
+        (0.04, "0.0"),
+        (-0.04, "0.0"),
+        (0, "0.0"),
+    ],
+)
+def test_points_sign_and_decimal(value: float, text: str) -> None:
+    assert format_points(value, "en") == text
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "+25.0"), ("fr", "+25,0"), ("es", "+25,0"), ("ar", "+25.0")],
+)
+def test_points_by_language(language: str, text: str) -> None:
+    assert format_points(25, language) == text
+
+
+def test_points_none() -> None:
+    assert format_points(None, "en") == NO_VALUE
+
+
+def test_points_numpy_float() -> None:
+    assert format_points(np.float64(6.25), "en") == "+6.3"
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf])
+def test_points_not_finite(value: float) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        format_points(value, "en")
+
+
+@pytest.mark.parametrize("value", [6.25, 56.25, 12.35, 0.05, 83.3333])
+def test_points_round_like_scores(value: float) -> None:
+    assert format_points(value, "en") == "+" + format_score(value, "en").rstrip("%")
+
+
+@given(st.floats(min_value=-100, max_value=100, allow_nan=False))
+def test_points_within_half_a_tenth(value: float) -> None:
+    rounded = Decimal(format_points(value, "en").replace("\u2212", "-"))
     assert abs(rounded - Decimal(repr(value))) <= Decimal("0.05")

@@ -223,7 +223,7 @@ def test_national_row_texts() -> None:
 def test_fall_uses_minus_sign() -> None:
     row = row_texts(change_table(report(), "National"), "1.2")
 
-    assert row[5] == "\u221250"
+    assert row[5] == "\u221250.0"
     assert row[6] == "Fell"
 
 
@@ -243,7 +243,7 @@ def test_status_cells_carry_status() -> None:
 def test_national_report_shows_hub_table() -> None:
     row = row_texts(change_table(report(), "North"), "1.1")
 
-    assert row[5] == "\u221225"
+    assert row[5] == "\u221225.0"
 
 
 def test_national_report_names_new_hub() -> None:

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from cli_runner import run as run_cli
 from docx.document import Document
 from docx.oxml.ns import qn
 from matplotlib.image import imread
@@ -42,6 +41,7 @@ from ccpm_plugins.cli.main import main
 from ccpm_plugins.cli.score_commands import report_language
 from ccpm_plugins.renderers.charts import build_chart_figure, format_score, render_chart_png
 from ccpm_plugins.renderers.docx import DocxRenderer
+from cli_runner import run as run_cli
 
 NBSP = "\u00a0"
 ARABIC_COMMENT = "الاجتماعات مفيدة"
@@ -289,8 +289,9 @@ def test_arabic_docx_numbers_latin_digits(arabic_document: Document) -> None:
     rows = table_with_header(arabic_document, "نوع المنظمة")
     numbers = [cell for row in rows[1:] for cell in row[1:]]
     assert numbers
-    # "محجوب" (withheld) replaces counts of fewer than three partners.
-    pattern = r"[0-9]+(\.[0-9]+)?%?|–|محجوب"
+    # "محجوب" (withheld) replaces counts of fewer than three partners. Numbers
+    # come between left-to-right marks, which keep their order in a right-to-left cell.
+    pattern = r"\u200e[0-9]+(\.[0-9]+)?%?\u200e|–|محجوب"
     assert [text for text in numbers if not re.fullmatch(pattern, text)] == []
 
 
@@ -321,8 +322,8 @@ def test_arabic_docx_arabic_runs_rtl(arabic_document: Document) -> None:
 
 def test_arabic_docx_latin_runs_not_rtl(arabic_document: Document) -> None:
     plain = run_texts(arabic_document, rtl=False)
-    assert "1.2" in plain
-    assert any(re.fullmatch(r"[0-9]+\.[0-9]%", text) for text in plain)
+    assert "\u200e1.2\u200e" in plain
+    assert any(re.fullmatch(r"\u200e[0-9]+\.[0-9]%\u200e", text) for text in plain)
     assert all(not any("\u0600" <= ch <= "\u06ff" for ch in text) for text in plain)
 
 

@@ -166,7 +166,7 @@ def test_sheet_order(sample: Workbook) -> None:
 
 def test_small_report_sheets(small: Workbook) -> None:
     assert small.sheetnames[:3] == ["Cover", "Contents", "Response rates"]
-    assert "Item scores for section" in small.sheetnames
+    assert "Item scores" in small.sheetnames
     assert "Comments" in small.sheetnames
     assert small.sheetnames[-1] == "Notes"
 
@@ -200,7 +200,7 @@ def test_cover_date_is_date_cell(sample: Workbook) -> None:
 
 
 def test_tables_with_same_header_share_sheet(small: Workbook) -> None:
-    sheet = small["Item scores for section"]
+    sheet = small["Item scores"]
     header = [c.value for c in sheet[1]]
     tables = set(column_values(sheet, 1))
 

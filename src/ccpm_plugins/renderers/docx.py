@@ -84,7 +84,7 @@ _MAX_COLUMN_WEIGHT = 40
 _CM_PER_CHARACTER = 0.22
 """Estimated width of an average character of 11 pt body text, in centimetres.
 
-Calibri needs about 0.2 cm. The estimate leaves room for DejaVu Sans, which
+Calibri needs about 0.2 cm (an estimate). The extra room is for DejaVu Sans, which
 LibreOffice uses in place of Calibri where neither Calibri nor Carlito is installed.
 """
 _BOLD_WIDTH_FACTOR = 1.15
@@ -507,8 +507,10 @@ def _narrow_widest(widths: Sequence[float], text_width_cm: float) -> list[float]
     """Narrow the widest columns to one common width so that all columns fill the text width.
 
     The first column, which names the rows, keeps its width where it can, and
-    so do the narrow columns of numbers; only the longest words wrap.
+    so do the narrow columns of numbers. Only the longest words wrap.
     """
+    # NOTE: thirteen section columns cannot fit "Unsatisfactory" whole even on
+    # a landscape page at 8 pt, so status words in the levels comparison still wrap.
     first, *others = widths
     if not others or first >= text_width_cm / 2:
         return [text_width_cm * width / sum(widths) for width in widths]
@@ -594,8 +596,9 @@ def _fill_cell(
     In a right-to-left paragraph, the bidirectional algorithm would move the
     sign of "+10.4" to the right of the digits and the brackets of "83.3% (62)"
     around the score. Left-to-right marks (U+200E) at both ends make the
-    whole text one left-to-right stretch, which Word and LibreOffice both honour.
+    whole text one left-to-right stretch.
     """
+    # NOTE: checked in LibreOffice's PDF export; Word was not at hand to check.
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     paragraph = cell.paragraphs[0]
