@@ -435,6 +435,21 @@ class Questionnaire(_Model):
         """The first language, used where a label is asked for in no particular language."""
         return self.languages[0]
 
+    def label_language(self, language: str | None) -> str:
+        """Return ``language``, or the default one for None, once checked against the labels.
+
+        Raises QuestionnaireError naming the languages the questionnaire has labels in.
+        """
+        if language is None:
+            return self.default_language
+        if language not in self.languages:
+            msg = (
+                f"questionnaire {self.id!r} has no labels in {language!r}; "
+                f"choose one of: {', '.join(self.languages)}"
+            )
+            raise QuestionnaireError(msg)
+        return language
+
     def question(self, code: str) -> Question:
         """Return the question with this code."""
         try:

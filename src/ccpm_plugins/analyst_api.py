@@ -187,17 +187,12 @@ def _check_questionnaire(results: Results, questionnaire: Questionnaire) -> None
 
 
 def _check_language(questionnaire: Questionnaire, language: str | None) -> str:
-    from ccpm_core.errors import InputError
+    from ccpm_core.errors import InputError, QuestionnaireError
 
-    if language is None:
-        return questionnaire.default_language
-    if language not in questionnaire.languages:
-        msg = (
-            f"questionnaire {questionnaire.id!r} has no labels in {language!r}; "
-            f"choose one of: {', '.join(questionnaire.languages)}"
-        )
-        raise InputError(msg)
-    return language
+    try:
+        return questionnaire.label_language(language)
+    except QuestionnaireError as error:
+        raise InputError(str(error)) from None
 
 
 def _level_hub(results: Results, hub: str | None) -> str | None:

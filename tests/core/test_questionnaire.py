@@ -829,3 +829,14 @@ def test_error_count_asked_of_partners(tmp_path: Path) -> None:
     message = load_error(path)
 
     assert "must be asked of the coordinator" in message
+
+
+def test_label_language_default() -> None:
+    assert standard_questionnaire().label_language(None) == "en"
+
+
+def test_label_language_unknown() -> None:
+    expected = r"no labels in 'pt'; choose one of: en, fr, es, ar"
+
+    with pytest.raises(QuestionnaireError, match=expected):
+        standard_questionnaire().label_language("pt")

@@ -407,16 +407,15 @@ def report_language(questionnaire: Questionnaire, language: str | None) -> str:
     in. A language without a message catalog is accepted with a warning on
     stderr, because the report's own text then stays English.
     """
+    from ccpm_core.errors import QuestionnaireError
     from ccpm_core.i18n import catalog_languages
 
     if language is None:
         return questionnaire.default_language
-    if language not in questionnaire.languages:
-        msg = (
-            f"questionnaire {questionnaire.id!r} has no labels in {language!r}; "
-            f"choose one of: {', '.join(questionnaire.languages)}"
-        )
-        raise click.BadParameter(msg, param_hint="'--lang'")
+    try:
+        language = questionnaire.label_language(language)
+    except QuestionnaireError as error:
+        raise click.BadParameter(str(error), param_hint="'--lang'") from None
     if language not in catalog_languages():
         click.echo(
             f"Warning: ccpm has no translation into {language!r}; headings, status labels "
