@@ -1,14 +1,15 @@
 """Time ccpm's scoring of a large synthetic survey against bare NumPy and a Python loop.
 
-The survey has 1,000,000 responses to the standard questionnaire, spread over
-the national level and 20 hubs; one respondent in 40 is a coordinator. Each
-respondent answers the rating questions of their own instrument: 8 % of
-answers are left empty and 6 % are special answers (don't know, not
-applicable), the rest spread over the scale.
+By default the survey has 1,000,000 responses to the standard questionnaire,
+spread over the national level and 20 hubs. About one respondent in 40 is a
+coordinator. Each respondent answers the rating questions of their own
+instrument. About 8 % of answers are left empty, and on questions that offer
+special answers (don't know, not applicable) about 6 % are special answers.
+The rest spread over the scale.
 
-Three computations produce the same figures, for both strategies, for every
-section, function and item, at every level, for the pooled, partner and
-coordinator figures, with the answer distributions:
+Three computations produce the same figures for both strategies. The figures
+cover every section, function and item at every level, the pooled, partner
+and coordinator figures, and the answer distributions:
 
 - ccpm: :func:`ccpm_core.scoring.score`, with exact fractions and full results;
 - bare NumPy: float means and ``np.median`` over each level's and pool's rows,
@@ -114,8 +115,8 @@ def bare_numpy(responses: ResponseSet, strategy: str) -> list[float]:
     """Compute the same figures as ccpm in floats with plain NumPy, and return them flat.
 
     Values are looked up per column (NaN where nothing is scored). Each
-    unit's per-respondent sums and counts are computed once over all rows;
-    each level's and pool's figure is then ``np.median`` of the respondent
+    unit's per-respondent sums and counts are computed once over all rows.
+    Each level's and pool's figure is then ``np.median`` of the respondent
     means, or the mean of the item means, over that pool's rows.
     """
     questionnaire = responses.questionnaire
@@ -172,8 +173,8 @@ def python_loop(responses: ResponseSet, strategy: str) -> list[float | None]:
     """Compute the same figures with a loop over responses in plain Python.
 
     Each response's values are summed per unit and appended to its level's
-    and pools' lists; the figures are then ``statistics.median`` or the mean
-    of item means of those lists.
+    and pools' lists. The figures are then the ``statistics.median`` or the
+    mean of item means of those lists.
     """
     questionnaire = responses.questionnaire
     codes = responses.rating_codes

@@ -145,13 +145,13 @@ def level_label(level: str, language: str) -> str:
 def hub_label(hub: str, language: str) -> str:
     """Return a hub name as it is, or "National" in ``language`` for the national level.
 
-    The portfolio tables hold ``""`` in their hub column on national rows.
+    The portfolio tables contain ``""`` in their hub column on national rows.
     """
     return hub if hub else translator(language)(_LEVEL_LABELS["national"])
 
 
 def format_table_cell(value: Any, kind: ColumnKind, language: str) -> str:
-    """Format one value of a portfolio table for reading; NaN and None give a dash."""
+    """Format one value of a portfolio table for reading. NaN and None give a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return NO_VALUE
     if kind is ColumnKind.COUNT:

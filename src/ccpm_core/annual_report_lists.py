@@ -42,11 +42,11 @@ class ShortenedTable:
     worst: PortfolioTable
     """The first rows of the table in order of concern, with the table's columns."""
     omitted: int
-    """Rows of the full table that ``worst`` leaves out; the workbook lists them all."""
+    """Number of rows of the full table that ``worst`` leaves out. The workbook lists them all."""
 
 
 def shorten_table(table: PortfolioTable, limit: int = DEFAULT_ROW_LIMIT) -> ShortenedTable | None:
-    """Summarise a long change or weakening table; return None when it fits in ``limit`` rows.
+    """Summarise a long change or weakening table, or return None when it fits in ``limit`` rows.
 
     Raises ValueError when ``limit`` is below 1, and KeyError when the table
     is not one of :data:`SHORTENED_TABLE_KEYS`.
@@ -110,7 +110,7 @@ def _change_by_region(frame: pd.DataFrame) -> PortfolioTable:
 
 
 def _largest_falls_first(frame: pd.DataFrame) -> pd.DataFrame:
-    # A cluster without a mean score in one year has no change; it comes last.
+    # A cluster without a mean score in one year has no change, so it comes last.
     return frame.sort_values(
         ["change", "fell", "country", "cluster"],
         ascending=[True, False, True, True],

@@ -192,7 +192,10 @@ def _differing_columns(raw: RawResponses, positions: list[int]) -> str:
 def _submission_time(
     raw: RawResponses, position: int, time_position: int | None
 ) -> dt.datetime | None:
-    """Return the row's submission time in UTC without a time zone, or None."""
+    """Return the row's submission time as naive UTC, or None when it is missing or invalid.
+
+    A time without an offset is taken to be UTC already.
+    """
     if time_position is None:
         return None
     text = str(raw.table.iat[position, time_position]).strip()

@@ -906,7 +906,7 @@ _HIDDEN_VALUE = "(not shown: free text here may name the respondent's organisati
 
 
 def parse_count(text: str) -> float | None:
-    """Parse an organisation count; return NaN when empty and None when not a valid count.
+    """Parse an organisation count, returning NaN when empty and None when invalid.
 
     Accepted: ``12``, ``12.0``, ``12,0`` and ``3,5`` (decimal comma), and
     thousands grouped unambiguously (``1,234,567``, ``1.234,5``, ``1,234.5``,

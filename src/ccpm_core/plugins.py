@@ -152,8 +152,8 @@ class PluginHost:
 
     @staticmethod
     def _load_external(manager: pluggy.PluginManager) -> None:
-        wanted = allowed_distributions()
-        for distribution, entry_point in _entry_points(wanted):
+        allowed = allowed_distributions()
+        for distribution, entry_point in _entry_points(allowed):
             if manager.get_plugin(entry_point.name) or manager.is_blocked(entry_point.name):
                 continue
             try:
@@ -211,15 +211,15 @@ def allowed_distributions() -> frozenset[str] | None:
     if value is None:
         return None
 
-    wanted = [name.strip() for name in value.split(",") if name.strip()]
-    for name in wanted:
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    for name in names:
         if not _is_installed(name):
             msg = (
                 f"{PLUGINS_ENV_VAR} names {name!r}, which is not installed; "
                 "install it or remove it from the variable"
             )
             raise PluginError(msg)
-    return frozenset(normalise_distribution_name(name) for name in wanted)
+    return frozenset(normalise_distribution_name(name) for name in names)
 
 
 def normalise_distribution_name(name: str) -> str:
@@ -238,7 +238,7 @@ def _is_installed(name: str) -> bool:
 
 
 def _entry_points(
-    wanted: frozenset[str] | None,
+    allowed: frozenset[str] | None,
 ) -> Iterator[tuple[str, importlib.metadata.EntryPoint]]:
     """Yield the ``ccpm`` entry points of the allowed distributions, with each distribution's name.
 
@@ -250,7 +250,7 @@ def _entry_points(
     for entry_point in importlib.metadata.entry_points(group=hookspecs.PROJECT_NAME):
         distribution = entry_point.dist
         name = "" if distribution is None else distribution.name or ""
-        if wanted is None or normalise_distribution_name(name) in wanted:
+        if allowed is None or normalise_distribution_name(name) in allowed:
             yield name, entry_point
 
 

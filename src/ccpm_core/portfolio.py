@@ -2,7 +2,7 @@
 
 A :class:`Portfolio` is built from ``ccpm.results/1`` documents, each paired
 with the :class:`~ccpm_core.results_document.ExerciseInfo` that names its
-exercise. It holds three frames:
+exercise. It contains three frames:
 
 - ``scores``: one row per exercise, level (national or hub) and section, with
   the pooled score, in the columns of :data:`PORTFOLIO_COLUMNS`;
@@ -121,7 +121,7 @@ EXERCISE_COLUMNS: tuple[str, ...] = (
     "rows_read",
     "rows_scored",
 )
-"""Columns of :attr:`Portfolio.exercises`; ``survey_date`` is an ISO date or None."""
+"""Columns of :attr:`Portfolio.exercises`. ``survey_date`` is an ISO date or None."""
 
 _STATUS_VALUES = frozenset(status.value for status in Status)
 _NO_DATA = Status.NO_DATA.value
@@ -147,7 +147,7 @@ class ExerciseDocument:
 
 @attrs.frozen(eq=False)
 class Portfolio:
-    """The frames of many exercises; see the module documentation for each."""
+    """The frames of many exercises, each described in the module documentation."""
 
     scores: pd.DataFrame
     levels: pd.DataFrame
@@ -191,8 +191,8 @@ def build_portfolio(documents: Iterable[ExerciseDocument]) -> Portfolio:
         _add_document(entry, scores, levels, types, exercises)
 
     score_frame = pd.DataFrame(scores.data, columns=list(PORTFOLIO_COLUMNS))
-    # pandas' string dtype turns None into NaN; the hub column keeps None for the
-    # national level, as Results does.
+    # pandas' string dtype turns None into NaN, so the hub column is set apart to keep
+    # None for the national level, as Results does.
     score_frame["hub"] = pd.Series(scores.data["hub"], dtype=object)
     score_frame = score_frame.astype(
         {
@@ -417,10 +417,10 @@ _SectionColumns = tuple[list[str], list[str], list[float], list[str], list[int]]
 
 
 def _section_columns(sections: list[Any], path: str, source: str) -> _SectionColumns:
-    """Read the sections of one level; a section that fails a check is read again for the message.
+    """Read the sections of one level.
 
-    The quick pass checks every field without building JSON paths, which
-    would cost more than the reading itself over thousands of documents.
+    The quick pass checks every field without building JSON paths. When a
+    check fails, the sections are read again with paths, to name the field.
     """
     try:
         return _section_columns_quickly(sections)

@@ -1,7 +1,7 @@
 """Regions of countries, for grouping exercises when a results document names no region.
 
 The regions are the five of the United Nations M49 standard (Africa,
-Americas, Asia, Europe, Oceania), which every country falls in exactly once.
+Americas, Asia, Europe, Oceania). Each name in :data:`REGIONS` is in exactly one of them.
 A results document's ``exercise.region`` takes precedence, so a team that
 groups by another scheme (WHO regions, OCHA regional offices) writes its own
 region there. A country the table does not list gets no region here, and the

@@ -70,9 +70,9 @@ class PortfolioTable:
     """One table of the annual report.
 
     ``title`` and ``note`` are English and translated when shown. Numbers
-    are NaN where they do not exist; ``withheld`` lists the cells, as (row
+    are NaN where they do not exist. ``withheld`` lists the cells, as (row
     position, column key), that must not be shown to keep respondents
-    anonymous (their frame value is NaN too).
+    anonymous. Their frame value is NaN too.
     """
 
     key: str
@@ -101,8 +101,9 @@ def annual_tables(
     """Compute the tables of the annual report for ``year``.
 
     ``organisation_type_label`` turns an organisation type code into the
-    text to show; by default the code is shown. Raises InputError when no
-    exercise ran in ``year``.
+    text to show. By default the code is shown. Raises InputError when no
+    exercise ran in ``year``, and DisclosureError for an invalid
+    ``min_cell_size``.
     """
     check_year(portfolio, year)
     check_min_cell_size(min_cell_size)
@@ -205,9 +206,12 @@ _RATE_COLUMNS = (
     TableColumn("effective_response_rate", N_("Effective response rate"), ColumnKind.RATE),
 )
 
+_WITHHELD_RATE_COLUMNS = ("responses", "response_rate", "effective_response_rate")
+"""Columns withheld in a row whose partner response count is below the minimum cell size."""
+
 
 def _pooled_rates(frame: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
-    """Sum responses and counts per group; a rate takes only the rows with a count."""
+    """Sum responses and counts per group. A rate takes only the rows with a count."""
     import numpy as np
 
     parts = frame.assign(
@@ -259,9 +263,7 @@ def _rates_by_region(portfolio: Portfolio, min_cell_size: int) -> PortfolioTable
         completion["rows_read"] > 0
     )
     frame = completion[["exercises", "completion_rate"]].join(rates).reset_index()
-    frame, withheld = _withhold(
-        frame, min_cell_size, ("responses", "response_rate", "effective_response_rate")
-    )
+    frame, withheld = _withhold(frame, min_cell_size, _WITHHELD_RATE_COLUMNS)
     return PortfolioTable(
         key="rates_by_region",
         title=N_("Response and completion rates by region"),
@@ -286,9 +288,7 @@ def _rates_by_organisation_type(
 ) -> PortfolioTable:
     frame = _pooled_rates(portfolio.organisation_types, "organisation_type").reset_index()
     frame["organisation_type"] = frame["organisation_type"].map(label)
-    frame, withheld = _withhold(
-        frame, min_cell_size, ("responses", "response_rate", "effective_response_rate")
-    )
+    frame, withheld = _withhold(frame, min_cell_size, _WITHHELD_RATE_COLUMNS)
     return PortfolioTable(
         key="rates_by_organisation_type",
         title=N_("Response rates by organisation type"),
@@ -310,9 +310,7 @@ def _rates_by_level(portfolio: Portfolio, min_cell_size: int) -> PortfolioTable:
     frame = frame.join(portfolio.levels.groupby("level").size().rename("levels")).reset_index()
     frame = frame.sort_values("level", key=lambda levels: levels != "national", kind="stable")
     frame = frame.reset_index(drop=True)
-    frame, withheld = _withhold(
-        frame, min_cell_size, ("responses", "response_rate", "effective_response_rate")
-    )
+    frame, withheld = _withhold(frame, min_cell_size, _WITHHELD_RATE_COLUMNS)
     return PortfolioTable(
         key="rates_by_level",
         title=N_("National and sub-national levels"),
@@ -433,7 +431,7 @@ def _change_from_previous_year(portfolio: Portfolio, year: int) -> PortfolioTabl
     national["cluster_key"] = name_key(national["cluster"])
     keys = ["country_key", "cluster_key"]
 
-    # The latest exercise of each cluster in each year stands for that year.
+    # The latest exercise of each cluster in each year is the one used for that year.
     latest = national.groupby([*keys, "year"])["position"].transform("max")
     national = national[national["position"] == latest]
     both = national.groupby(keys)["year"].transform("nunique") == 2

@@ -70,7 +70,7 @@ __all__ = ["ReportMetadata", "build_preliminary_report", "status_label"]
 
 @attrs.frozen
 class ReportMetadata:
-    """Facts for the cover that the responses do not hold."""
+    """Facts for the cover that the responses do not contain."""
 
     cluster: str = ""
     country: str = ""
@@ -873,7 +873,7 @@ class _ReportBuilder:
     def _distribution_suppression(
         self, counts: tuple[tuple[str, int], ...], partners: bool
     ) -> tuple[bool, ...]:
-        """Flag the partner counts to withhold; the coordinator's answer is never withheld.
+        """Flag the partner counts to withhold. The coordinator's answer is never withheld.
 
         The total is taken as shown because the percentages beside the counts reveal it.
         """

@@ -180,7 +180,7 @@ def compare_results(
     ``previous_exercise`` names the exercise of the previous results, from
     their document's ``exercise`` block; it is carried into the change.
     Raises :class:`ComparisonError` when the two results come from different
-    questionnaires, because their sections then hold different questions.
+    questionnaires, because their sections then contain different questions.
     A different version of the same questionnaire is compared, and
     :attr:`ExerciseChange.version_changed` flags it.
     """
@@ -301,7 +301,7 @@ def _has_national(results: Results) -> bool:
 
 
 def _same_figures(current: Results, previous: Results) -> bool:
-    """Whether both results have the same levels, respondent counts and unit figures."""
+    """Return whether both results have the same levels, respondent counts and unit figures."""
     if len(current.levels) != len(previous.levels):
         return False
     for level in current.levels:

@@ -1,6 +1,6 @@
 """The report part "Change since the previous exercise", as renderer-neutral blocks.
 
-The part first names the previous exercise, or says that its results do
+The part first names the previous exercise, or states that its results do
 not name it, and warns when the previous results are identical to these.
 Each level compared gets a table of its sections: the previous and current
 score with their status, the change in percentage points and the band
@@ -217,7 +217,7 @@ def _section_row(change: SectionChange, language: str) -> tuple[Cell, ...]:
 
 
 def _score_cells(score: Score | None, language: str) -> tuple[Cell, Cell]:
-    """Return the score and status cells of one side; a side without the section shows "–"."""
+    """Return the score and status cells of one side. A side without the section shows "–"."""
     if score is None:
         return Cell(format_score(None, language), numeric=True), Cell(format_score(None, language))
     status = Cell(status_label(score.status, language), status=score.status)

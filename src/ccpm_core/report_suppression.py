@@ -1,13 +1,13 @@
 """Which respondent counts and scores a report withholds beyond the breakdowns by type and option.
 
 Coordinators take part by name, and each report states how many answered at
-its level, so their counts are public: they are always shown and never serve
+its level, so their counts are public. They are always shown and never serve
 as complementary cells. Partner counts below the minimum cell size are
 withheld, with whatever total would reveal them.
 
 A score is a breakdown cell too when it splits the respondents of a level:
 the partners' own score beside the coordinator's, or a hub's score beside the
-national one. Such a score built on 1 to ``k - 1`` partners is withheld. The
+national one. Such a score built on 1 to ``min_cell_size - 1`` partners is withheld. The
 pooled scores of the level a report covers are that level itself, so they stay.
 
 Each option of a select_multiple question splits the partners who answered
@@ -73,7 +73,7 @@ def level_count_suppression(results: Results, min_cell_size: int) -> Suppression
     """Decide which levels' partner counts to withhold where levels are compared side by side.
 
     Levels split the respondents between them, so the counts add up to the
-    rows scored that the data-quality annex shows: the total is shown. The
+    rows scored that the data-quality annex shows, so the total counts as shown. The
     national level's count is public, because the national report states it.
     Cells follow the order of ``results.levels``.
     """

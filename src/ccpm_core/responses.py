@@ -82,7 +82,7 @@ class Exclusion:
 
 @attrs.frozen
 class UnrecognisedValue:
-    """An answer that matches no option of its question; it is never scored."""
+    """Answer that matches no option of its question, and so is never scored."""
 
     column: str
     value: str
@@ -199,7 +199,7 @@ class RawResponses:
     """
 
     source: str
-    """File name or address shown in messages; never contains a secret."""
+    """File name or address shown in messages. A source must leave secrets out of it."""
     table: pd.DataFrame
     row_numbers: Sequence[int]
     notes: tuple[str, ...] = ()

@@ -486,7 +486,7 @@ def _rate(reader: _Reader, value: Any, path: str) -> RateFigure:
         raise ResultsDocumentError(msg)
     figure = RateFigure(responses=responses, base=base)
 
-    # ``percent`` is derived from the two fields above; a document whose percent
+    # ``percent`` is derived from the two fields above. A document whose percent
     # disagrees was edited by hand, and its figures cannot be trusted.
     if "percent" in fields:
         percent = reader.optional_number(fields["percent"], f"{path}.percent")

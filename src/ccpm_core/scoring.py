@@ -13,7 +13,7 @@ Two strategies are known from the tools clusters have used:
     mean of those item means.
 
 Either way the value lies on the 0 to 4 scale and the percentage is the value
-times 25. Special answers and empty answers are never scored; a unit with no
+times 25. Special answers and empty answers are never scored. A unit with no
 scored answer has no score and the status ``no_data``.
 
 Values are carried as exact fractions from integer sums of hundredths, so a
@@ -308,7 +308,7 @@ class _UnitTables:
 
         for start in range(0, len(responses), _BLOCK_ROWS):
             # A block of rows with its columns made contiguous, as option index
-            # plus one: reading a column of the row-major table directly would
+            # plus one. Reading a column of the row-major table directly would
             # touch every cache line, and index arrays of intp are the fastest.
             block = responses.choices[start : start + _BLOCK_ROWS].T.astype(np.intp)
             block += 1

@@ -45,8 +45,8 @@ def read_responses(
     picks the source that reads it, unless ``source`` names one (``csv``,
     ``kobo``, ``limesurvey`` or a plugin's). A backend source takes
     its settings as keyword ``options``, named as on the command line with
-    underscores (``server=..., asset=...``); secrets such as API tokens come
-    from environment variables, never from here. ``questionnaire`` defaults to
+    underscores (``server=..., asset=...``). Secrets such as API tokens come
+    from environment variables, not from ``options``. ``questionnaire`` defaults to
     the standard CCPM questionnaire.
 
     Rows that cannot be scored and answers that match no option are kept in

@@ -128,8 +128,8 @@ def test_profile_invalid_cell_size(results: Results) -> None:
 
 
 def test_suppression_few_partners(results: Results) -> None:
-    # Two partners answered: every split of them is below 3, so each partner count,
-    # share and the number who answered are withheld; the coordinator's stay.
+    # Two partners answered, so every split of them is below 3. Each partner count and
+    # share, and the number who answered, are withheld, but the coordinator's stay.
     sectors = table(build(results, k=3), "Sectors")
     assert texts(sectors) == [
         ["Health", "withheld", "withheld", "0", "0.0%"],
@@ -163,7 +163,7 @@ def test_suppression_k_one_shows_all(results: Results) -> None:
         (1, (1,), 1, SelectionSuppression((False,), False)),
     ],
 )
-def test_suppression_cases(
+def test_selection_suppression_cases(
     respondents: int, counts: tuple[int, ...], k: int, expected: SelectionSuppression
 ) -> None:
     partner = OptionCounts(respondents, tuple((f"o{i}", c) for i, c in enumerate(counts)))
@@ -172,7 +172,7 @@ def test_suppression_cases(
 
 def test_suppression_shares_follow_respondents(results: Results) -> None:
     # Two partners split one to one on health at k = 2, so the number who answered is
-    # withheld, and with it the share beside wash's shown count, which would give it back.
+    # withheld. The share beside wash's shown count is withheld too, as it would reveal it.
     partner = OptionCounts(2, (("health", 1), ("wash", 2), ("shelter", 0)))
     nobody = OptionCounts(0, (("health", 0), ("wash", 0), ("shelter", 0)))
     counts = SelectionCounts("sectors", overall=partner, partner=partner, coordinator=nobody)
@@ -188,7 +188,7 @@ def test_suppression_shares_follow_respondents(results: Results) -> None:
 # --- Repeated submissions ----------------------------------------------------
 
 
-def test_deduplication_table(results: Results) -> None:
+def test_deduplication_table_english(results: Results) -> None:
     repeated = table(build(results), "Repeated submissions")
     assert texts(repeated) == [
         ["Rows before removing repeated submissions", "11"],
@@ -235,6 +235,6 @@ def test_deduplication_absent_without_id_column(results: Results) -> None:
     )
 
 
-def test_deduplication_arabic(results: Results) -> None:
+def test_deduplication_table_arabic(results: Results) -> None:
     repeated = table(build(results, language="ar"), "الإرسالات المكررة")
     assert repeated.rows[0][0].text == "الصفوف قبل إزالة الإرسالات المكررة"

@@ -109,7 +109,7 @@ def test_levels_small_hub_status_withheld() -> None:
     assert [cell.text for cell in row[2:]] == ["withheld"] * (len(row) - 2)
 
 
-def test_levels_small_hub_shown_for_k_one() -> None:
+def test_small_hub_shown_k_one() -> None:
     row = level_row(build(LEVEL_ROWS, k=1), "Small")
 
     assert row[2].text == "25.0%"
@@ -188,7 +188,7 @@ def test_hub_report_keeps_own_scores() -> None:
     assert row[3].status is Status.WEAK
 
 
-def test_few_partners_note_absent_for_k_one() -> None:
+def test_few_partners_note_absent_k_one() -> None:
     rows = [*(partner() for _ in range(2)), coordinator()]
 
     assert FEW_PARTNERS_NATIONAL not in paragraphs(build(rows, k=1))

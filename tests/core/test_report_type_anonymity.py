@@ -74,7 +74,7 @@ def test_one_partner_no_type_named() -> None:
 
 
 def test_one_partner_no_missing_count_note() -> None:
-    # Without any coordinator count, the note that no rate can be computed says enough.
+    # Without any coordinator count, the note that no rate can be computed is enough.
     texts = paragraphs(build(ONE_PARTNER))
 
     assert not any("no count for some organisation types" in text for text in texts)
@@ -93,8 +93,8 @@ def test_uncounted_withheld_type_generic_note() -> None:
 
 
 def test_uncounted_empty_type_masks_total() -> None:
-    # No national NGO answered, so the total base (5) is known, but the national NGO
-    # row is withheld beside a missing count, so a total rate would tell it is empty.
+    # No national NGO answered, so the total base (5) is known despite the missing
+    # national NGO count. That row is withheld, and a total rate would reveal it is empty.
     report = build([partner(), coordinator(c_orgs_international_ngo="5")])
 
     assert type_row(report, "Total")[1:] == ["1", "–", "–", "–", "–"]
@@ -136,8 +136,8 @@ def test_three_partners_one_type_named() -> None:
 
 
 def test_excess_total_names_no_type() -> None:
-    # One partner where the coordinator counts no organisation: the public total exceeds
-    # its base, but the withheld type is not named.
+    # One partner answered and the coordinator counts no organisation, so the public
+    # total exceeds its base. The withheld type is still not named.
     report = build([partner(), coordinator(c_orgs_international_ngo="0", c_orgs_national_ngo="0")])
     texts = paragraphs(report)
 

@@ -468,8 +468,8 @@ def test_bound_status_accepted(percent: float, status: str) -> None:
 
 @pytest.mark.parametrize("status", ["satisfactory", "good"])
 def test_float_just_above_bound_either(status: str) -> None:
-    # 75.00000000000001 is what float arithmetic makes of an exact 75, which
-    # scoring classifies as satisfactory; as an exact float it lies above 75.
+    # Float arithmetic can turn an exact 75 into 75.00000000000001, which scoring
+    # classifies as satisfactory. As an exact float it lies above 75, so both are accepted.
     document = _valid()
     _scored_figure(document, 75.00000000000001, 3.0000000000000004, status)
 

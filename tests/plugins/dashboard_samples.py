@@ -12,27 +12,9 @@ import attrs
 import pandas as pd
 
 from ccpm_core.framework import SECTION_IDS, SECTIONS, Status
+from ccpm_core.portfolio import PORTFOLIO_COLUMNS
 
 HOSTILE_COUNTRY = "</script><script>alert(1)</script>"
-
-COLUMNS = (
-    "exercise",
-    "year",
-    "region",
-    "country",
-    "cluster",
-    "level",
-    "hub",
-    "section",
-    "function",
-    "score",
-    "status",
-    "n",
-    "response_rate",
-    "effective_response_rate",
-    "partners",
-    "coordinators",
-)
 
 
 @attrs.frozen
@@ -95,7 +77,7 @@ def level_records(level: Level) -> list[dict[str, Any]]:
 def make_frame(levels: Sequence[Level]) -> pd.DataFrame:
     """Return the portfolio frame of ``levels``, in the order given."""
     records = [record for level in levels for record in level_records(level)]
-    return pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    return pd.DataFrame.from_records(records, columns=list(PORTFOLIO_COLUMNS))
 
 
 def uniform(score: float) -> list[float]:

@@ -45,7 +45,7 @@ def closed_port() -> int:
         ("something else", "something else"),
     ],
 )
-def test_short_reason(text: str, reason: str) -> None:
+def test_short_reason_known_causes(text: str, reason: str) -> None:
     assert _short_reason(requests.ConnectionError(text)) == reason
 
 

@@ -1,3 +1,3 @@
-"""The ``ccpm`` command line; :mod:`ccpm_plugins.cli.main` holds the root group."""
+"""The ``ccpm`` command line. :mod:`ccpm_plugins.cli.main` contains the root group."""
 
 __all__: list[str] = []

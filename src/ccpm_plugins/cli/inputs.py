@@ -106,7 +106,7 @@ def _declared_source_options() -> tuple[tuple[str, str, bool], ...]:
     from ccpm_core.errors import CcpmError
     from ccpm_plugins import plugin_host
 
-    # A broken plugin must not stop the command line from starting; the same
+    # A broken plugin must not stop the command line from starting. The same
     # error is raised again, and reported, when the plugins are used.
     try:
         sources = plugin_host().sources()

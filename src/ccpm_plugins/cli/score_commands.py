@@ -291,7 +291,7 @@ def write_report(
     protection: ReportProtection | None = None,
     previous: PreviousResults | None = None,
 ) -> Path:
-    """Render the report of one level to ``path``; the file ending picks the renderer.
+    """Render the report of one level to ``path``, with the renderer picked by the file ending.
 
     The report is in ``language``, by default the questionnaire's first language.
     With the ``previous`` exercise's results, it shows the level's change since then.

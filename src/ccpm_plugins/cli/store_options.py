@@ -32,7 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 AUTHOR_ENV_VAR = "CCPM_USER"
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-"""Click type for a date given as YYYY-MM-DD; it yields a datetime at midnight."""
+"""Click type for a date given as YYYY-MM-DD. It converts the date to a datetime at midnight."""
 
 
 def store_option(function: F) -> F:

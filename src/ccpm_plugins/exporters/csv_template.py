@@ -1,6 +1,6 @@
 """The ``csv-template`` questionnaire exporter: an empty response file in the canonical layout.
 
-The file holds the header row that ``ccpm score`` reads (``instrument``,
+The file contains the header row that ``ccpm score`` reads (``instrument``,
 ``hub``, ``organisation_type``, then one column per question code), so that a
 cluster can collect or type responses without working the codes out from the
 codebook. It is UTF-8 with a byte-order mark, so spreadsheet programs open it

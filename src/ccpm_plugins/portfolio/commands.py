@@ -129,7 +129,7 @@ def _write_documents(
     min_cell_size: int,
     tables: Sequence[PortfolioTable],
 ) -> list[Path]:
-    """Build the report once and render it to each DOCX or HTML file; return the files written."""
+    """Build the report once, render it to each DOCX or HTML file and return the files written."""
     if not outputs:
         return []
 

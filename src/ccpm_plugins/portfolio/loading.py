@@ -1,6 +1,6 @@
 """Load the results of many exercises from a folder of results files or from the exercise store.
 
-A folder holds ``ccpm.results/1`` documents as ``.json`` files (any case of
+A folder contains ``ccpm.results/1`` documents as ``.json`` files (any case of
 the ending, subfolders and links to folders included), each with its
 ``exercise`` block. Entries whose names start with a dot and files with
 another ending are left out with a note, and an entry that cannot be read
@@ -319,7 +319,7 @@ def _content_digest(entry: ExerciseDocument) -> bytes | None:
     """Return a digest of the levels the portfolio takes from ``entry``.
 
     Keys stay in document order, because ccpm writes them in a fixed order and
-    sorting them makes the encoding about 1.5 times slower. None stands for
+    sorting them makes the encoding about 1.5 times slower. None is returned for
     levels orjson cannot encode (integers beyond 64 bits, from a store),
     which are then not compared.
     """

@@ -37,7 +37,7 @@ TREND_CSV_COLUMNS: tuple[str, ...] = (
     "status",
     "bands",
 )
-"""Columns of the CSV output; ``kind`` is ``band_change`` or ``confirmed_weakening``."""
+"""Columns of the CSV output. ``kind`` is ``band_change`` or ``confirmed_weakening``."""
 
 _TIMING_RULE = (
     "CCPM guidance asks for a new exercise sooner than the yearly one when the "

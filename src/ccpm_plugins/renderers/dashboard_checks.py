@@ -53,7 +53,7 @@ FRAME_COLUMNS: Mapping[str, str] = MappingProxyType(
         "coordinators": "number of coordinator responses, an integer of 0 or more",
     }
 )
-"""Columns a portfolio frame must have, with what each holds. Other columns are ignored."""
+"""Columns a portfolio frame must have, with what each contains. Other columns are ignored."""
 
 
 def raise_bad_value(label: Any, column: str, value: Any, expected: str) -> NoReturn:
@@ -96,7 +96,7 @@ def check_choice_column(series: pd.Series[Any], choices: Collection[str], expect
 
 
 def missing_mask(series: pd.Series[Any]) -> npt.NDArray[np.bool_]:
-    """Return where ``series`` holds None, NaN or pandas' NA, the frame's marks for no value."""
+    """Return where ``series`` contains None, NaN or pandas' NA, the frame's marks for no value."""
     mask: npt.NDArray[np.bool_] = series.isna().to_numpy(dtype=bool)
     return mask
 

@@ -55,7 +55,7 @@ _STATUSES: tuple[Status, ...] = tuple(Status)
 
 @attrs.frozen
 class ExerciseFacts:
-    """What identifies an exercise in the filters: its id, year, region, country and cluster."""
+    """Identity of an exercise in the filters: its id, year, region, country and cluster."""
 
     exercise: str
     year: int
@@ -107,7 +107,7 @@ def group_frame(frame: pd.DataFrame) -> PortfolioRows:
     """Check a portfolio frame and group it into dashboard rows.
 
     Raises :class:`~ccpm_core.errors.InputError` when ``frame`` is not a
-    DataFrame, lacks a column of :data:`FRAME_COLUMNS`, holds a value of the
+    DataFrame, lacks a column of :data:`FRAME_COLUMNS`, contains a value of the
     wrong type or range, repeats a section for one exercise and level or hub,
     or gives one exercise (or one level or hub of it) two values for a fact
     that must be the same on all its rows, such as its year or response rate.
@@ -290,7 +290,7 @@ def _grouped_rows(columns: _Columns) -> PortfolioRows:
     row_count = int(row_ids.max()) + 1 if row_ids.size else 0
     section_count = len(SECTION_IDS)
 
-    # One matrix per cell value; cells the frame has no row for keep the fill.
+    # One matrix per cell value. Cells the frame has no row for keep the fill.
     scores = np.full((row_count, section_count), np.nan)
     statuses = np.full((row_count, section_count), _STATUSES.index(Status.NO_DATA))
     counts = np.full((row_count, section_count), -1, dtype=np.int64)

@@ -3,7 +3,7 @@
 :func:`render_dashboard` writes one self-contained HTML file: the data sits
 in the page as JSON, the style sheet and a small hand-written script are
 inline, and the page requests nothing from the network. Readers filter by
-year, region, country, cluster and level, and see a heatmap of the 13
+year, region, country, cluster and level. The page shows a heatmap of the 13
 section statuses per exercise, the mean score of each function over the
 years as a line chart with a table beside it, and response rates per
 exercise and per region.

@@ -1,9 +1,9 @@
 """The HTML skeleton and style sheet of the dashboard; its script fills in the data.
 
-The skeleton holds everything that does not depend on the reader's filters:
+The skeleton contains everything that does not depend on the reader's filters:
 headings, filter labels, table headers with the localised section names,
 the status legend and a notice for browsers without JavaScript. Every text
-is HTML-escaped here; the script writes data only through ``textContent``.
+is HTML-escaped here, and the script writes data only through ``textContent``.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ STATUS_ORDER: tuple[Status, ...] = (
 )
 """Statuses in the order of the legend; the payload gives a cell's status as an index here."""
 
-# Status bands end at these scores; a score within this distance of one is
+# Status bands end at these scores. A score within this distance of one is
 # formatted on its own, because format_score may give it two decimals.
 _BAND_BOUNDARIES = (25.0, 50.0, 75.0)
 _BOUNDARY_DISTANCE = 0.1
@@ -103,7 +103,7 @@ class NumberText:
         import numpy as np
 
         # A value whose shortest decimal form ends in 5 at the second decimal,
-        # such as 62.25, is a tie that format_percent rounds half up; NumPy
+        # such as 62.25, is a tie that format_percent rounds half up. NumPy
         # rounds the binary value instead, so ties take format_percent itself.
         hundredths = numbers * 100
         tie = (np.abs(hundredths - np.round(hundredths)) < _TIE_TOLERANCE) & (

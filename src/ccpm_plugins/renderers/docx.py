@@ -181,10 +181,10 @@ def _build_document(report: Report) -> Document:
     right_to_left = is_right_to_left(report.language)
     landscape = False
     for index, block in enumerate(report.blocks):
-        wanted = _needs_landscape(report.blocks, index)
-        if wanted != landscape:
-            _start_section(document, landscape=wanted)
-            landscape = wanted
+        needs_landscape = _needs_landscape(report.blocks, index)
+        if needs_landscape != landscape:
+            _start_section(document, landscape=needs_landscape)
+            landscape = needs_landscape
         _add_block(document, block, gettext, landscape=landscape, right_to_left=right_to_left)
 
     if is_right_to_left(report.language):
@@ -239,7 +239,7 @@ def _start_section(document: Document, *, landscape: bool) -> None:
     from docx.shared import Cm
 
     section = document.add_section(WD_SECTION.NEW_PAGE)
-    # The first section hides the page number on the cover page; later
+    # The first section hides the page number on the cover page. Later
     # sections inherit its footer and show the number on every page.
     section.different_first_page_header_footer = False
     if landscape:
@@ -290,7 +290,7 @@ def _set_language(document: Document, language: str) -> None:
         return
     language_element = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
     # NOTE: the tag is written as given. Word documents usually carry a region
-    # ("fr-FR"); whether every Word version maps a bare "fr" is unverified.
+    # ("fr-FR"), and whether every Word version maps a bare "fr" is unverified.
     if language_element is not None:
         language_element.set(qn("w:val"), language)
         if is_right_to_left(language):
@@ -598,7 +598,7 @@ def _fill_cell(
     around the score. Left-to-right marks (U+200E) at both ends make the
     whole text one left-to-right stretch.
     """
-    # NOTE: checked in LibreOffice's PDF export; Word was not at hand to check.
+    # NOTE: checked in LibreOffice's PDF export only, not in Word.
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     paragraph = cell.paragraphs[0]
@@ -652,7 +652,7 @@ def _mark_paragraphs_right_to_left(
     """Give body paragraphs, table cells included, right-to-left direction (w:bidi).
 
     In a right-to-left report every paragraph is marked. The document
-    defaults already say so, and the mark on each paragraph is for editors
+    defaults already set it, and the mark on each paragraph is for editors
     that read paragraph properties but not the defaults. With
     ``only_right_to_left_text``, used for left-to-right reports, only
     paragraphs whose first strong letter is right-to-left are marked, as HTML's
@@ -673,7 +673,7 @@ def _mark_paragraphs_right_to_left(
 
 
 def _mark_right_to_left_runs(document: Document) -> None:
-    """Mark each run that holds right-to-left letters as right-to-left text (w:rtl).
+    """Mark each run that contains right-to-left letters as right-to-left text (w:rtl).
 
     The mark gives the run right-to-left reading order whatever the paragraph
     direction. A marked run is formatted with the complex-script properties

@@ -27,5 +27,5 @@ def starts_right_to_left(text: str) -> bool:
 
 
 def has_right_to_left_letters(text: str) -> bool:
-    """Return True when ``text`` holds at least one right-to-left letter."""
+    """Return True when ``text`` contains at least one right-to-left letter."""
     return any(unicodedata.bidirectional(character) in RIGHT_TO_LEFT_CLASSES for character in text)

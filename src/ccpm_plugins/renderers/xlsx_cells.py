@@ -51,7 +51,7 @@ _PERCENT_SIGNS = "%\u066a"
 _GROUP_SEPARATORS = ",. \u00a0\u202f'\u2019"
 
 # Excel reads "_x" followed by four hex digits and "_" as an escaped
-# character; "_x005F" escapes the underscore so the text shows as typed.
+# character, so "_x005F" escapes the underscore so the text shows as typed.
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 

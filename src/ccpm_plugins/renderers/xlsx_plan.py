@@ -101,7 +101,7 @@ class PlacedBlock:
 
 @attrs.define
 class SheetPlan:
-    """One data sheet: its header and the report blocks whose rows it holds."""
+    """One data sheet: its header and the report blocks whose rows it contains."""
 
     header: tuple[str, ...]
     placed: list[PlacedBlock] = attrs.field(factory=list)

@@ -288,7 +288,7 @@ class HttpClient:
         size = 0
         while limit is None or size < limit:
             # NOTE: one read can take up to the read timeout, so the deadline may be
-            # passed by that much before this check sees it.
+            # passed by that much before this check runs.
             chunk = response.raw.read1(_CHUNK_SIZE, decode_content=True)
             if not chunk:
                 break
@@ -299,7 +299,7 @@ class HttpClient:
                 raise _DeadlineExceeded
 
         body = b"".join(chunks)
-        # requests keeps a read body in these attributes; Response.content returns it.
+        # requests keeps a read body in these attributes, and Response.content returns it.
         response._content = body
         response._content_consumed = True  # type: ignore[attr-defined]
         return body
@@ -455,16 +455,16 @@ def redact_userinfo(address: str) -> str:
         prefix, rest = "", text
     if "@" not in rest:
         return f"{prefix}{rest}"
-    # The last "@" ends the user information; a password may contain "/" or "@".
+    # The last "@" ends the user information, because a password may contain "/" or "@".
     host_and_path = rest.rpartition("@")[2]
     return f"{prefix}***@{host_and_path}"
 
 
 def display_url(url: str) -> str:
-    """Return ``url`` for a message: a query string longer than 60 characters is shortened.
+    """Return ``url`` for a message, with a query string over 60 characters cut to 40.
 
     A page request of a backend can carry a long ``fields`` list, which would
-    bury the message; the path still names the server and the project.
+    bury the message. The path still names the server and the project.
     Control characters are removed, because the address may come from a server.
     """
     url = "".join(character for character in url if unicodedata.category(character) != "Cc")

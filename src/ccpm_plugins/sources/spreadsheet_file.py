@@ -21,7 +21,7 @@ without a date beside it) is skipped with a note. Cells become text as follows:
   as ``#DIV/0!`` are rejected with an error naming the cells.
 
 Merged cells are rejected, because only the first cell of a merged range
-holds a value and the other rows or columns would silently lose it.
+contains a value and the other rows or columns would silently lose it.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ CellValue = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.time
 _MAX_SHEETS_LISTED = 20
 _MAX_CELLS_LISTED = 10
 
-# .xlsx, .xlsm and .ods files are zip archives; .xls files are OLE compound documents.
+# .xlsx, .xlsm and .ods files are zip archives, and .xls files are OLE compound documents.
 _WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
@@ -173,9 +173,9 @@ def _header_row_index(
     """Return the index of the header row: the first with two values, else the first with one.
 
     A title above the table fills one cell of its row, or a few cells when it
-    has a date or a place beside it, so a row is skipped as a title when the
-    next row with values fills at least twice as many cells and some cell
-    that the row leaves empty.
+    has a date or a place beside it. So a row is skipped as a title when the
+    next row with values fills at least twice as many cells, and also fills
+    some cell that the row leaves empty.
     """
     # Rows are read lazily: the header is usually among the first, and sheets are long.
     filled_rows = (

@@ -23,7 +23,7 @@ from ccpm_core.errors import InputError
 __all__ = ["DELIMITERS", "DecodedText", "decode_text", "header_line", "sniff_delimiter"]
 
 DELIMITERS = (",", ";", "\t")
-"""Delimiters that :func:`sniff_delimiter` recognises; on a tie, the earlier one wins."""
+"""Delimiters that :func:`sniff_delimiter` recognises. On a tie, the earlier one wins."""
 
 # UTF-32 marks come first because the UTF-32 LE mark starts with the UTF-16 LE one.
 _BYTE_ORDER_MARKS = (
@@ -84,7 +84,7 @@ def _decode_by_byte_order_mark(data: bytes, source: str) -> DecodedText | None:
     return None
 
 
-# Arabic letters, hamza to yeh. Three in a row are a word fragment; in French or Spanish
+# Arabic letters, hamza to yeh. Three in a row are a word fragment. In French or Spanish
 # text read as Windows-1256 the few accented capitals become isolated Arabic letters.
 _ARABIC_RUN = re.compile("[\u0621-\u064a]{3,}")
 

@@ -30,8 +30,8 @@ _QUOTE = ord('"')
 _LF = ord("\n")
 _CR = ord("\r")
 
-# A quoted cell that spans lines is taken for an unclosed quote when it holds at least
-# this many delimiters, or one line with a whole record's worth of them.
+# A quoted cell that spans lines is taken for an unclosed quote when it contains at
+# least this many delimiters, or one line with a whole record's worth of them.
 _MIN_DELIMITERS_IN_OPEN_QUOTE = 10
 
 
@@ -44,7 +44,7 @@ class _Records:
     cells: npt.NDArray[np.int64]
     """Cell count of each record; 0 for a blank line."""
     filled: npt.NDArray[np.bool_]
-    """Whether a cell of the record holds something other than white space and quotes."""
+    """Whether a cell of the record contains something other than white space and quotes."""
     multiline: npt.NDArray[np.bool_]
     """Whether a quoted cell of the record spans a line break."""
 
@@ -68,9 +68,9 @@ def check_records(utf8: bytes, delimiter: str, records: int, source: str) -> Non
 
     ``utf8`` is the text of the file, ``records`` the number of records the
     parser found, the header included. A record is rejected when it has fewer
-    cells than the header but holds a value, or when one of its quoted cells
-    spans lines and holds many delimiters, which is the sign of an unclosed
-    quote. A record of empty cells only, such as a blank line, is accepted.
+    cells than the header but contains a value. It is also rejected when one of
+    its quoted cells spans lines and contains many delimiters, which is the sign
+    of an unclosed quote. A record of empty cells only, such as a blank line, is accepted.
     """
     found = _records_by_bytes(utf8, delimiter, details=False)
     if found is None or len(found) != records:
@@ -139,7 +139,7 @@ def _records_by_bytes(utf8: bytes, delimiter: str, *, details: bool = True) -> _
     spanning = per_record(breaks & inside) > 0
     lines = _first_lines(breaks, ends)
 
-    # A record that is only a line break is a blank line: no cells, as the parser sees it.
+    # The parser reads a record that is only a line break as a blank line with no cells.
     line_break_only = per_record((buffer == _LF) | (buffer == _CR)) == lengths
     cells = np.where(line_break_only, 0, delimiters + 1)
     return _Records(lines, cells.astype(np.int64), filled, spanning)

@@ -40,7 +40,7 @@ def is_sqlite_file(path: Path) -> bool:
 
 
 def open_store_read_only(location: str | sa.URL) -> ExerciseStore:
-    """Open the existing store at ``location`` for reading; never create, upgrade or write it.
+    """Open the existing store at ``location`` read-only, without creating, upgrading or writing it.
 
     ``location`` is a database URL or a SQLite file path, as for
     :func:`~ccpm_plugins.store.location.resolve_store_url`. Raises StoreError,
@@ -122,7 +122,7 @@ def _check_revision(found: str | None, where: str) -> None:
     elif found in known:
         msg = (
             f"the store {where} has the older schema revision {found!r}; upgrade it by "
-            f"running a command that writes to it, such as `ccpm exercise list --store "
+            f"running a command that opens it for writing, such as `ccpm exercise list --store "
             f"{where}`, then try again"
         )
     else:

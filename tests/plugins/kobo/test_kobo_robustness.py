@@ -66,7 +66,10 @@ def _token(token: str) -> None:
 
 @pytest.fixture
 def mixed_statuses(fake: FakeKobo) -> FakeAsset:
-    """Three submissions: not approved, without status ({}), approved; count says four."""
+    """Asset of four submissions whose data page serves three while "count" is still 4.
+
+    The served rows are not approved, without status ({}) and approved.
+    """
     rows = [
         partner(1, validation="validation_status_not_approved"),
         partner(2),
@@ -74,7 +77,7 @@ def mixed_statuses(fake: FakeKobo) -> FakeAsset:
         partner(4, validation="validation_status_approved"),
     ]
     asset = fake.add_asset(copy.deepcopy(EXPORTED), rows)
-    # The page leaves out the last submission while "count" still says 4.
+    # The data page leaves out the last submission, but its "count" stays 4.
     fake.faults.append(Fault(path="/data/", times=10, drop_rows=1))
     return asset
 
@@ -222,7 +225,7 @@ def test_server_down_one_line() -> None:
     assert " object at 0x" not in message
 
 
-def test_server_error_says_next_step(fake: FakeKobo) -> None:
+def test_server_error_names_next_step(fake: FakeKobo) -> None:
     asset = fake.add_asset(copy.deepcopy(EXPORTED), [partner(1)])
     fake.fail("/data/", 500, times=10)
 

@@ -38,7 +38,7 @@ __all__ = ["PAGE_SIZE", "OdkCentralClient", "PagingCheck", "SubmissionPage"]
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 1000
-"""Submissions asked for per page (``$top``).
+"""Submissions requested per page (``$top``).
 
 A page of 1000 submissions of the standard questionnaire is a few megabytes
 of JSON (an estimate). The client follows ``@odata.nextLink`` and never
@@ -57,7 +57,7 @@ class SubmissionPage:
 
 
 class OdkCentralClient:
-    """Talks to one ODK Central server as one user."""
+    """Client of one ODK Central server, signed in as one user."""
 
     def __init__(
         self,
@@ -112,8 +112,8 @@ class OdkCentralClient:
             msg = f"POST {url} returned no session token; check that --server is ODK Central"
             raise SourceError(msg)
         self._http.add_secret(token)
-        # NOTE: the session is not closed at the end; it stays valid until it expires on
-        # the server.
+        # NOTE: the session is not closed at the end, so it stays valid until it expires
+        # on the server.
         self._token = token
         logger.info("Signed in to %s", self.server)
 
@@ -194,7 +194,7 @@ class OdkCentralClient:
 
 @attrs.define
 class PagingCheck:
-    """Stops a read whose pages could go on without end, with an error naming the server.
+    """Guard that stops a read whose pages could go on without end, naming the server.
 
     A read fails on an empty page that still links a next page, when the
     submissions received exceed the latest ``@odata.count``, and when the

@@ -115,7 +115,7 @@ def read_credentials(
         return attrs.evolve(names, token=token)
 
     email = os.environ.get(names.email_variable, "").strip()
-    # A password may begin or end with spaces; only an empty one counts as missing.
+    # A password may begin or end with spaces, so only an empty one counts as missing.
     password = os.environ.get(names.password_variable, "")
     if email and password:
         return attrs.evolve(names, email=email, password=password)

@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 SYSTEM_FIELDS = frozenset({"__id", "__system", "meta"})
-"""Top-level fields that ODK Central adds to every submission; dropped at any depth."""
+"""Fields that ODK Central adds at the top of every submission, dropped at any depth."""
 
 METADATA_QUESTIONS = frozenset(
     {
@@ -262,7 +262,7 @@ def raw_responses(
 def _exclusion(
     submission: Mapping[str, Any], row: int, review: ReviewFilter, seen_ids: set[str]
 ) -> Exclusion | None:
-    """Return why a submission is not read, or None; the submission id never leaves here."""
+    """Return why a submission is not read, or None. The exclusion leaves out the submission id."""
     submission_id = submission.get("__id")
     if isinstance(submission_id, str) and submission_id:
         if submission_id in seen_ids:

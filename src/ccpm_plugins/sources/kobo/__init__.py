@@ -2,7 +2,7 @@
 
 The plugin module is :mod:`ccpm_plugins.sources.kobo.source`. It imports the
 other modules inside its functions, because the command line loads every
-plugin when it starts. Each of them holds one concept:
+plugin when it starts. Each of them contains one concept:
 
 - ``client``: calls to the KoboToolbox API;
 - ``form_content``: the mapping of a deployed form onto the questionnaire;

@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_TOKEN_VARIABLE = "KOBO_TOKEN"
 
 PAGE_SIZE = 30_000
-"""Submissions asked for per page: the largest page that older KoboToolbox versions serve.
+"""Submissions requested per page: the largest page that older KoboToolbox versions serve.
 
 Current servers cap the page at 1000, and a self-hosted server may set its
 own cap. The client never relies on getting this many: it follows ``next``
@@ -156,9 +156,8 @@ def normalise_server(server: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-
 class KoboClient:
-    """Talks to one KoboToolbox server with one API token."""
+    """Client of one KoboToolbox server, authenticated with one API token."""
 
     def __init__(
         self,

@@ -80,8 +80,8 @@ def read_export_file(path: str, questionnaire: Questionnaire, validation: str) -
     ``validation`` is ``all`` or ``approved``, as checked by
     :func:`~ccpm_plugins.sources.kobo.exclusions.check_validation_choice`.
     Raises :class:`InputError` naming the file when it cannot be read, when
-    two columns answer one question, or when approved submissions are asked
-    for and the file has no ``_validation_status`` column.
+    two columns answer one question, or when approved submissions are requested
+    and the file has no ``_validation_status`` column.
     """
     sheet = _read_sheet(path)
     sheet = _drop_hxl_row(sheet)
@@ -144,7 +144,7 @@ def _read_workbook(path: str) -> _Sheet:
     data = read_file_bytes(path)
     try:
         with warnings.catch_warnings():
-            # Workbooks written by other tools often lack a default style; openpyxl warns.
+            # openpyxl warns about workbooks without a default style, which other tools often write.
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises zipfile, KeyError and XML errors alike
@@ -152,7 +152,7 @@ def _read_workbook(path: str) -> _Sheet:
         raise InputError(msg) from None
 
     try:
-        # The first sheet holds the submissions; later ones hold repeat groups.
+        # The first sheet contains the submissions, and later ones contain repeat groups.
         rows = [[_cell_text(value) for value in row] for row in workbook.worksheets[0].values]
     finally:
         workbook.close()
@@ -174,7 +174,7 @@ def _read_workbook(path: str) -> _Sheet:
 def _drop_unnamed(
     header: list[str], cells: pd.DataFrame, path: str, first_row: int
 ) -> pd.DataFrame:
-    """Drop empty columns without a header; raise when one holds a value."""
+    """Drop empty columns without a header, and raise when one contains a value."""
     cells = cells.copy()
     cells.columns = pd.Index(header)
     cells = drop_unnamed_empty_columns(cells, path, first_row)

@@ -130,8 +130,8 @@ class FormMapping:
 
     def paths_of(self, codes: Iterable[str]) -> list[str]:
         """Return the field paths that answer any of ``codes``, in form order."""
-        wanted = set(codes)
-        return [path for path, code in self.codes.items() if code in wanted]
+        requested = set(codes)
+        return [path for path, code in self.codes.items() if code in requested]
 
     def merged_with(self, older: FormMapping) -> FormMapping:
         """Add the fields of an older form version; this mapping wins where both have a path."""

@@ -37,11 +37,12 @@ METADATA_NAMES = frozenset(
 """Field names that are metadata wherever they appear at the top level of a submission."""
 
 _METADATA_PREFIXES = ("_", "meta/", "formhub/")
-"""Starts of metadata field names.
+"""Prefixes of metadata field names.
 
 ``_`` covers the system fields (``_id``, ``_uuid``, ``_submission_time``,
 ``_validation_status``, ``_submitted_by``, ``_geolocation``, ``__version__``,
-``_index`` and the like); question codes never start with it.
+``_index`` and the like). No question code of the standard questionnaire starts
+with it. NOTE: a field named with a leading ``_`` in another form is read as metadata.
 """
 
 META_QUESTION_TYPES = frozenset(

@@ -164,7 +164,7 @@ class SubmissionColumns:
                 dtype=object,
                 count=len(rows),
             )
-            # A non-text answer, such as a repeat group, is rare; the check is one C scan.
+            # A non-text answer, such as a repeat group, is rare, and the check is one C scan.
             if is_data and pd.api.types.infer_dtype(values, skipna=False) != "string":
                 self._not_text.add(key)
             columns.append(values)
@@ -182,7 +182,7 @@ class SubmissionColumns:
             for position, record in enumerate(records):
                 buckets.setdefault(record.get(self._group_field), []).append(position)
         except TypeError:
-            # An unhashable answer (a list) cannot name a group; read the page as one group.
+            # An unhashable answer (a list) cannot name a group, so the page is read as one group.
             return [everything]
         if len(buckets) == 1:
             return [everything]

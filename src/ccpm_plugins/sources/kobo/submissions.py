@@ -57,7 +57,7 @@ def raw_responses_from_columns(
 
     Every field of the deployed form that answers a question gets a column,
     even when no submission answered it. With ``requested``, only the fields
-    asked from the server get one. Superseded versions of edited submissions are
+    requested from the server get one. Superseded versions of edited submissions are
     excluded, and with ``validation="approved"`` unapproved ones too. Row
     numbers count the submissions in the order the server listed them, as
     rows of a spreadsheet whose header is row 1.
@@ -126,7 +126,7 @@ def _plan_columns(
     unknown: list[str] = []
 
     # Expected fields come first, so that a question nobody answered still has its
-    # column; fields seen only in submissions follow.
+    # column. Fields seen only in submissions follow.
     for path in (*(p for p in expected if p in mapping.codes), *columns.fields):
         if path in mapping.metadata:
             continue

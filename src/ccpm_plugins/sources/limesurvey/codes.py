@@ -427,7 +427,7 @@ class LimeSurveyCodes:
         return self._answers[scale_name]
 
     def option_for_answer(self, scale_name: str, answer_code: str) -> str | None:
-        """Return the option code that a LimeSurvey answer code stands for, or None."""
+        """Return the option code that a LimeSurvey answer code encodes, or None."""
         return self._options.get(scale_name, {}).get(answer_code.strip().casefold())
 
     def choice_codes(self, scale_name: str) -> Mapping[str, str]:
@@ -435,7 +435,7 @@ class LimeSurveyCodes:
         return self._choices[scale_name]
 
     def option_for_choice(self, scale_name: str, subquestion_code: str) -> str | None:
-        """Return the option code that a multiple choice subquestion code stands for, or None."""
+        """Return the option code that a multiple choice subquestion code encodes, or None."""
         return self._choice_options.get(scale_name, {}).get(subquestion_code.strip().casefold())
 
     def headings(self, codes: Iterable[str]) -> list[str]:

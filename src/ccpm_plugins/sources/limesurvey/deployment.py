@@ -3,7 +3,7 @@
 Deploying imports the ``.lss`` export through ``import_survey`` and activates
 the survey through ``activate_survey``, which creates its response table. The
 survey then takes responses at its public link. Closing sets the survey's
-``expires`` setting through ``set_survey_properties``: LimeSurvey then refuses
+``expires`` setting through ``set_survey_properties``: LimeSurvey then rejects
 new responses and keeps the ones it has.
 
 LimeSurvey compares ``expires`` with the server's local time. Without an

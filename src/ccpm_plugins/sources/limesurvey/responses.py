@@ -16,7 +16,7 @@ Headings are read in these forms:
   headings.
 
 Answers are read as short answers (codes) or long answers (texts). A code is
-turned back into the option it stands for: through the question's answer
+turned back into the option it encodes: through the question's answer
 options on the server, when they are known and their text names an option of
 the scale, and through the answer code rule otherwise. Texts are left to the
 questionnaire's label matching in :func:`ccpm_core.normalise.normalise_responses`.
@@ -59,7 +59,7 @@ OTHER_ANSWER = "-oth-"
 _IDENTIFYING_METADATA = ("token", "ipaddr", "refurl")
 
 # English full-text headings of the metadata columns, from LimeSurvey's field map.
-# NOTE: exports in other languages translate these headings; they are then
+# NOTE: exports in other languages translate these headings, so they are then
 # kept as unknown columns, and completion is unknown without ``submitdate``.
 _METADATA_FULL_HEADINGS = {
     "response id": "id",

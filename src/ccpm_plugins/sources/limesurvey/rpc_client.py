@@ -344,7 +344,7 @@ class RemoteControlClient:
         error_code = result.get("error_code")
         status_text = str(status)
         msg = (
-            f"LimeSurvey at {self.url} refused {method}: {status_text}. Check the survey id "
+            f"LimeSurvey at {self.url} rejected {method}: {status_text}. Check the survey id "
             f"and the permissions of user {self.username!r} in LimeSurvey"
         )
         raise StatusError(
@@ -479,15 +479,14 @@ def _check_url(url: str) -> None:
         raise SourceError(msg)
 
 
-
 def _status_hint(status: int, method: str) -> str:
     if status == 404:
         return (
-            "Check the RemoteControl URL; it usually ends in /index.php/admin/remotecontrol, "
+            "Check the RemoteControl URL. It usually ends in /index.php/admin/remotecontrol, "
             "or in /admin/remotecontrol when the server hides index.php."
         )
     if status in (401, 403):
-        return "The web server refused access; check the URL and any proxy or firewall in front."
+        return "The web server denied access. Check the URL and any proxy or firewall in front."
     if status >= 500:
         return (
             f"LimeSurvey failed while running {method}; the server's PHP error log has the "

@@ -92,7 +92,7 @@ class LimesurveySource(SurveySource):
         self._page_size = page_size
 
     def read(self, request: SourceRequest) -> RawResponses:
-        """Read the responses, leaving incomplete ones out unless asked to include them.
+        """Read the responses, leaving incomplete ones out unless the request includes them.
 
         Raises :class:`NoResponsesError` when the survey or file contains no
         response at all, so that nothing reports on zero responses.
